@@ -1,0 +1,65 @@
+import { applyFault, type Fault } from './faults';
+import type { NetworkConfig, NetworkStats } from './network';
+import { buildTopology, DEFAULT_CLUSTER_SPEC, type ClusterSpec, type NodeSpec } from './topology';
+import { World, type WorldLimits } from './world';
+
+export interface ClusterOptions {
+  seed: number | string;
+  spec?: ClusterSpec;
+  network?: Partial<NetworkConfig>;
+  limits?: Partial<WorldLimits>;
+}
+
+export interface NodeSnapshot extends NodeSpec {
+  readonly alive: boolean;
+}
+
+/**
+ * Everything the UI draws, as plain data (structured-clonable, so it can cross
+ * a Web Worker boundary). Views read snapshots; they never reach into the engine.
+ */
+export interface ClusterSnapshot {
+  readonly now: number;
+  readonly eventsProcessed: number;
+  readonly pendingEvents: number;
+  readonly zones: readonly string[];
+  readonly nodes: readonly NodeSnapshot[];
+  /** Partition groups as given, or null when the network is whole. */
+  readonly partition: readonly (readonly string[])[] | null;
+  readonly network: NetworkStats;
+}
+
+/** A cluster: its nodes as hosts on the simulated network of one world. */
+export class Cluster {
+  readonly world: World;
+  readonly spec: ClusterSpec;
+  readonly nodes: readonly NodeSpec[];
+
+  constructor(options: ClusterOptions) {
+    this.spec = options.spec ?? DEFAULT_CLUSTER_SPEC;
+    this.nodes = buildTopology(this.spec);
+    this.world = new World({
+      seed: options.seed,
+      ...(options.network ? { network: options.network } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+    for (const node of this.nodes) this.world.net.addHost(node.name, node.zone);
+  }
+
+  applyFault(fault: Fault): void {
+    applyFault(this.world, fault);
+  }
+
+  snapshot(): ClusterSnapshot {
+    const net = this.world.net;
+    return {
+      now: this.world.now,
+      eventsProcessed: this.world.eventsProcessed,
+      pendingEvents: this.world.pendingEvents,
+      zones: [...this.spec.zones],
+      nodes: this.nodes.map((n) => ({ ...n, alive: net.isAlive(n.name) })),
+      partition: net.partitionGroups(),
+      network: net.getStats(),
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { buildTopology, DEFAULT_CLUSTER_SPEC, type ClusterSpec } from './topology';
+
+const place = (spec: ClusterSpec) => buildTopology(spec).map((n) => `${n.name}@${n.zone}`);
+
+describe('buildTopology', () => {
+  it('builds the default cluster: 3 masters in zones a/a/b, 3 workers spread over both zones', () => {
+    const nodes = buildTopology(DEFAULT_CLUSTER_SPEC);
+    expect(nodes.map((n) => `${n.name}@${n.zone}:${n.role}`)).toEqual([
+      'master-1@zone-a:control-plane',
+      'master-2@zone-a:control-plane',
+      'master-3@zone-b:control-plane',
+      'worker-1@zone-a:worker',
+      'worker-2@zone-b:worker',
+      'worker-3@zone-a:worker',
+    ]);
+    expect(nodes.every((n) => n.maxPods === 110)).toBe(true);
+  });
+
+  it('places worker i in zone (i − 1) mod the spread, and masters round-robin when no zones are given', () => {
+    expect(
+      place({ zones: ['z1', 'z2', 'z3'], masters: { count: 5 }, workers: { count: 4, spread: ['z3', 'z1'] } }),
+    ).toEqual(['master-1@z1', 'master-2@z2', 'master-3@z3', 'master-4@z1', 'master-5@z2', 'worker-1@z3', 'worker-2@z1', 'worker-3@z3', 'worker-4@z1']);
+  });
+
+  it('names the field that is wrong', () => {
+    const base = DEFAULT_CLUSTER_SPEC;
+    expect(() => buildTopology({ ...base, masters: { count: 8 } })).toThrow(/cluster\.masters\.count: .*1 to 7, got 8/);
+    expect(() => buildTopology({ ...base, masters: { count: 0 } })).toThrow(/cluster\.masters\.count/);
+    expect(() => buildTopology({ ...base, masters: { count: 2, zones: ['zone-a'] } })).toThrow(/cluster\.masters\.zones: lists 1 zones for 2 masters/);
+    expect(() => buildTopology({ ...base, masters: { count: 1, zones: ['zone-q'] } })).toThrow(/cluster\.masters\.zones\[0\]: zone "zone-q" is not in cluster\.zones/);
+    expect(() => buildTopology({ ...base, workers: { count: 2, spread: ['zone-a', 'nowhere'] } })).toThrow(/cluster\.workers\.spread\[1\]/);
+    expect(() => buildTopology({ ...base, zones: ['Zone_A'] })).toThrow(/cluster\.zones\[0\]: "Zone_A" is not a valid zone name/);
+    expect(() => buildTopology({ ...base, zones: ['zone-a', 'zone-a'] })).toThrow(/must be unique/);
+  });
+});

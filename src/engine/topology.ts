@@ -1,0 +1,102 @@
+/**
+ * The cluster's shape as a scenario writes it (`cluster:` in a Scenario), and the
+ * nodes it makes. Names and labels follow kubeadm: masters are `master-1…N` with
+ * the control-plane role, workers `worker-1…N`; with a `spread`, worker i goes to
+ * zone (i − 1) mod (number of zones in the spread).
+ */
+export interface ClusterSpec {
+  zones: string[];
+  masters: { count: number; zones?: string[]; cpu?: string; memory?: string };
+  workers: { count: number; spread?: string[]; cpu?: string; memory?: string; maxPods?: number };
+}
+
+export type NodeRole = 'control-plane' | 'worker';
+
+export interface NodeSpec {
+  readonly name: string;
+  readonly role: NodeRole;
+  readonly zone: string;
+  /** Kubernetes quantities, as in a Node's status.capacity. */
+  readonly cpu: string;
+  readonly memory: string;
+  readonly maxPods: number;
+}
+
+export const MAX_MASTERS = 7;
+export const MAX_WORKERS = 500;
+/** The kubelet's default --max-pods. */
+export const DEFAULT_MAX_PODS = 110;
+
+/** 3 masters in zones a/a/b (so losing zone-b keeps quorum, losing zone-a does not), 3 workers over both zones. */
+export const DEFAULT_CLUSTER_SPEC: ClusterSpec = {
+  zones: ['zone-a', 'zone-b'],
+  masters: { count: 3, zones: ['zone-a', 'zone-a', 'zone-b'], cpu: '2', memory: '4Gi' },
+  workers: { count: 3, spread: ['zone-a', 'zone-b'], cpu: '4', memory: '8Gi', maxPods: DEFAULT_MAX_PODS },
+};
+
+/** A cluster spec that cannot be built; the message names the field, as `cluster.masters.count`. */
+export class TopologyError extends Error {
+  override readonly name = 'TopologyError';
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function buildTopology(spec: ClusterSpec): NodeSpec[] {
+  const { zones, masters, workers } = spec;
+  if (zones.length === 0) throw new TopologyError('cluster.zones: at least one zone is needed');
+  zones.forEach((z, i) => {
+    if (!DNS_LABEL.test(z) || z.length > 63) {
+      throw new TopologyError(`cluster.zones[${i}]: "${z}" is not a valid zone name (lower-case letters, digits and "-")`);
+    }
+  });
+  if (new Set(zones).size !== zones.length) throw new TopologyError('cluster.zones: zone names must be unique');
+  const knownZone = (field: string, z: string): string => {
+    if (!zones.includes(z)) throw new TopologyError(`${field}: zone "${z}" is not in cluster.zones (${zones.join(', ')})`);
+    return z;
+  };
+
+  if (!Number.isInteger(masters.count) || masters.count < 1 || masters.count > MAX_MASTERS) {
+    throw new TopologyError(`cluster.masters.count: must be a whole number from 1 to ${MAX_MASTERS}, got ${masters.count}`);
+  }
+  if (!Number.isInteger(workers.count) || workers.count < 0 || workers.count > MAX_WORKERS) {
+    throw new TopologyError(`cluster.workers.count: must be a whole number from 0 to ${MAX_WORKERS}, got ${workers.count}`);
+  }
+  if (masters.zones !== undefined && masters.zones.length !== masters.count) {
+    throw new TopologyError(
+      `cluster.masters.zones: lists ${masters.zones.length} zones for ${masters.count} masters; give one zone per master`,
+    );
+  }
+  const spread = workers.spread ?? zones;
+  if (spread.length === 0) throw new TopologyError('cluster.workers.spread: at least one zone is needed');
+  const maxPods = workers.maxPods ?? DEFAULT_MAX_PODS;
+  if (!Number.isInteger(maxPods) || maxPods < 1) {
+    throw new TopologyError(`cluster.workers.maxPods: must be a whole number ≥ 1, got ${maxPods}`);
+  }
+
+  const nodes: NodeSpec[] = [];
+  for (let i = 0; i < masters.count; i++) {
+    const zone = masters.zones
+      ? knownZone(`cluster.masters.zones[${i}]`, masters.zones[i] as string)
+      : (zones[i % zones.length] as string);
+    nodes.push({
+      name: `master-${i + 1}`,
+      role: 'control-plane',
+      zone,
+      cpu: masters.cpu ?? '2',
+      memory: masters.memory ?? '4Gi',
+      maxPods: DEFAULT_MAX_PODS,
+    });
+  }
+  for (let i = 0; i < workers.count; i++) {
+    const zone = knownZone(`cluster.workers.spread[${i % spread.length}]`, spread[i % spread.length] as string);
+    nodes.push({
+      name: `worker-${i + 1}`,
+      role: 'worker',
+      zone,
+      cpu: workers.cpu ?? '4',
+      memory: workers.memory ?? '8Gi',
+      maxPods,
+    });
+  }
+  return nodes;
+}
