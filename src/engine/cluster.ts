@@ -12,6 +12,8 @@ export interface ClusterOptions {
 
 export interface NodeSnapshot extends NodeSpec {
   readonly alive: boolean;
+  /** Which side of a partition the node is on (index into the groups; the unnamed rest last); null when whole. */
+  readonly partitionGroup: number | null;
 }
 
 /**
@@ -57,7 +59,7 @@ export class Cluster {
       eventsProcessed: this.world.eventsProcessed,
       pendingEvents: this.world.pendingEvents,
       zones: [...this.spec.zones],
-      nodes: this.nodes.map((n) => ({ ...n, alive: net.isAlive(n.name) })),
+      nodes: this.nodes.map((n) => ({ ...n, alive: net.isAlive(n.name), partitionGroup: net.groupOf(n.name) })),
       partition: net.partitionGroups(),
       network: net.getStats(),
     };

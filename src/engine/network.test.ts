@@ -181,6 +181,24 @@ describe('Network partitions and dead hosts', () => {
     expect(delivered.map((m) => m.payload)).toEqual([2, 5, 6]);
   });
 
+  it('tells status listeners when a host dies or comes back, once per change', () => {
+    const { net } = makeWorld();
+    const seen: string[] = [];
+    net.onHostStatus((id, alive) => seen.push(`${id}:${alive ? 'up' : 'down'}`));
+    net.kill('a1');
+    net.kill('a1');
+    net.restart('a1');
+    net.restart('a1');
+    expect(seen).toEqual(['a1:down', 'a1:up']);
+  });
+
+  it('reports each host\'s partition group, the unnamed rest last', () => {
+    const { net } = makeWorld();
+    expect(net.groupOf('a1')).toBeNull();
+    net.partition([['b1'], ['zone-a']]);
+    expect(['a1', 'a2', 'b1', 'b2', 'c1'].map((h) => net.groupOf(h))).toEqual([1, 1, 0, 2, 2]);
+  });
+
   it('never delivers across a partition or to a host that died during the flight (random fault schedules)', () => {
     type Op =
       | { op: 'send'; from: number; to: number }

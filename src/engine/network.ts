@@ -145,7 +145,7 @@ export class Network {
   private readonly hostList: HostRec[] = [];
   private readonly zoneNames = new Set<string>();
   /** Partition group per host index; undefined when the network is whole. */
-  private groupOf: Int32Array | undefined;
+  private groupOf_: Int32Array | undefined;
   private partitionSpec: string[][] | undefined;
   private linkFaults: LinkFault[] = [];
   private readonly linkCache = new Map<number, LinkParams>();
@@ -159,6 +159,7 @@ export class Network {
   private traceHead = 0;
   private readonly traceHasher = new Hasher();
   private readonly interned = new Map<string, number>();
+  private readonly statusListeners: ((id: HostId, alive: boolean) => void)[] = [];
   private readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0, duplicated: 0 };
 
   constructor(
@@ -182,12 +183,12 @@ export class Network {
     this.hostsById.set(id, rec);
     this.hostList.push(rec);
     this.zoneNames.add(zone);
-    if (this.groupOf !== undefined) {
+    if (this.groupOf_ !== undefined) {
       // A host that joins during a partition lands in the implicit "everyone else" group.
       const grown = new Int32Array(this.hostList.length);
-      grown.set(this.groupOf);
+      grown.set(this.groupOf_);
       grown[rec.index] = (this.partitionSpec ?? []).length;
-      this.groupOf = grown;
+      this.groupOf_ = grown;
     }
     this.linkCache.clear();
   }
@@ -228,11 +229,20 @@ export class Network {
     if (!rec.alive) return;
     rec.alive = false;
     this.dropInFlight((m) => m.to === id, 'receiver-down');
+    for (const l of this.statusListeners) l(id, false);
   }
 
-  /** Brings a killed host back. Its processes' state is their own business (see the layers above). */
+  /** Brings a killed host back; the processes on it (listening through onHostStatus) start afresh. */
   restart(id: HostId): void {
-    this.host(id).alive = true;
+    const rec = this.host(id);
+    if (rec.alive) return;
+    rec.alive = true;
+    for (const l of this.statusListeners) l(id, true);
+  }
+
+  /** Calls `listener` whenever a host dies or comes back, in the order listeners were added. */
+  onHostStatus(listener: (id: HostId, alive: boolean) => void): void {
+    this.statusListeners.push(listener);
   }
 
   // ---- partitions and link faults -------------------------------------------
@@ -259,7 +269,7 @@ export class Network {
         }
       }
     });
-    this.groupOf = groupOf;
+    this.groupOf_ = groupOf;
     this.partitionSpec = groups.map((g) => [...g]);
     this.dropInFlight((m) => !this.linked(m.from, m.to), 'partition');
   }
@@ -271,14 +281,19 @@ export class Network {
 
   /** Removes every partition. Link faults (loss, latency) stay until cleared. */
   heal(): void {
-    this.groupOf = undefined;
+    this.groupOf_ = undefined;
     this.partitionSpec = undefined;
   }
 
   /** Whether the partition lets traffic flow between two hosts (ignores liveness and loss). */
   linked(a: HostId, b: HostId): boolean {
-    if (this.groupOf === undefined) return true;
-    return this.groupOf[this.host(a).index] === this.groupOf[this.host(b).index];
+    if (this.groupOf_ === undefined) return true;
+    return this.groupOf_[this.host(a).index] === this.groupOf_[this.host(b).index];
+  }
+
+  /** A host's partition group: its index in the groups given, groups.length for the unnamed rest; null when whole. */
+  groupOf(id: HostId): number | null {
+    return this.groupOf_ === undefined ? null : (this.groupOf_[this.host(id).index] as number);
   }
 
   /** The current partition as given (null when whole). */
@@ -386,8 +401,8 @@ export class Network {
     h.num(c.duplicateProbability).bool(c.reorder).num(c.reorderWindowMs);
     h.u32(this.hostList.length);
     for (const rec of this.hostList) h.str(rec.id).str(rec.zone).bool(rec.alive);
-    h.bool(this.groupOf !== undefined);
-    if (this.groupOf !== undefined) for (const g of this.groupOf) h.u32(g);
+    h.bool(this.groupOf_ !== undefined);
+    if (this.groupOf_ !== undefined) for (const g of this.groupOf_) h.u32(g);
     h.u32(this.linkFaults.length);
     for (const f of this.linkFaults) {
       h.str(f.between[0]).str(f.between[1]).num(f.lossProbability ?? 0).num(f.extraLatencyMs ?? 0);

@@ -1,0 +1,31 @@
+import type { ReactNode } from 'react';
+
+interface PanelProps {
+  /** Grid area and test id. */
+  area: 'editor' | 'console' | 'inspector' | 'map';
+  title: string;
+  /** Shown at the right of the panel header. */
+  actions?: ReactNode;
+  children: ReactNode;
+}
+
+/** A framed region of the workspace with a small heading. */
+export function Panel({ area, title, actions, children }: PanelProps) {
+  const headingId = `panel-${area}-title`;
+  return (
+    <section className={`panel panel--${area}`} aria-labelledby={headingId} data-testid={`panel-${area}`}>
+      <header className="panel__header">
+        <h2 id={headingId} className="panel__title">
+          {title}
+        </h2>
+        {actions}
+      </header>
+      <div className="panel__body">{children}</div>
+    </section>
+  );
+}
+
+/** The body of a region that a later version fills: one muted line saying what goes there. */
+export function Placeholder({ children }: { children: ReactNode }) {
+  return <p className="placeholder">{children}</p>;
+}
