@@ -1,5 +1,8 @@
 import { applyFault, type Fault } from './faults';
+import { Hasher } from './hash';
 import type { NetworkConfig, NetworkStats } from './network';
+import { EtcdCluster } from './store/etcdCluster';
+import type { EtcdMemberSnapshot, EtcdSettings } from './store/etcdMember';
 import { buildTopology, DEFAULT_CLUSTER_SPEC, type ClusterSpec, type NodeSpec } from './topology';
 import { World, type WorldLimits } from './world';
 
@@ -8,6 +11,8 @@ export interface ClusterOptions {
   spec?: ClusterSpec;
   network?: Partial<NetworkConfig>;
   limits?: Partial<WorldLimits>;
+  /** Overrides of etcd's default timings (heartbeat, election timeout, request timeout). */
+  etcd?: Partial<EtcdSettings>;
 }
 
 export interface NodeSnapshot extends NodeSpec {
@@ -29,6 +34,8 @@ export interface ClusterSnapshot {
   /** Partition groups as given, or null when the network is whole. */
   readonly partition: readonly (readonly string[])[] | null;
   readonly network: NetworkStats;
+  /** The etcd member on each master: Raft role, term, commit, log tail. */
+  readonly etcd: readonly EtcdMemberSnapshot[];
 }
 
 /** A cluster: its nodes as hosts on the simulated network of one world. */
@@ -36,6 +43,8 @@ export class Cluster {
   readonly world: World;
   readonly spec: ClusterSpec;
   readonly nodes: readonly NodeSpec[];
+  /** The replicated store of the control plane: one member per master. */
+  readonly etcd: EtcdCluster;
 
   constructor(options: ClusterOptions) {
     this.spec = options.spec ?? DEFAULT_CLUSTER_SPEC;
@@ -46,6 +55,15 @@ export class Cluster {
       ...(options.limits ? { limits: options.limits } : {}),
     });
     for (const node of this.nodes) this.world.net.addHost(node.name, node.zone);
+    const masters = this.nodes.filter((n) => n.role === 'control-plane').map((n) => n.name);
+    this.etcd = new EtcdCluster(this.world, masters, options.etcd);
+  }
+
+  /** The world's state hash plus every etcd member's Raft and store state. */
+  stateHash(): string {
+    const h = new Hasher().str(this.world.stateHash());
+    this.etcd.hashInto(h);
+    return h.digest();
   }
 
   applyFault(fault: Fault): void {
@@ -62,6 +80,7 @@ export class Cluster {
       nodes: this.nodes.map((n) => ({ ...n, alive: net.isAlive(n.name), partitionGroup: net.groupOf(n.name) })),
       partition: net.partitionGroups(),
       network: net.getStats(),
+      etcd: this.etcd.snapshot(),
     };
   }
 }

@@ -35,13 +35,15 @@ export interface ProbeResult {
 export function runDeterminismProbe(seed: number | string, untilMs = 12_000): ProbeResult {
   const cluster = new Cluster({ seed });
   const world = cluster.world;
-  installPingMesh(world, { intervalMs: 20, untilMs });
+  // Workers ping each other; masters run etcd, so the probe covers Raft too.
+  const workers = cluster.nodes.filter((n) => n.role === 'worker').map((n) => n.name);
+  installPingMesh(world, { hosts: workers, intervalMs: 20, untilMs });
   for (const { atMs, fault } of PROBE_FAULTS) {
     if (atMs <= untilMs) world.at(atMs, `fault ${JSON.stringify(fault)}`, () => cluster.applyFault(fault));
   }
   world.runUntil(untilMs);
   return {
-    stateHash: world.stateHash(),
+    stateHash: cluster.stateHash(),
     traceHash: world.net.traceHash(),
     eventsProcessed: world.eventsProcessed,
     messagesSent: world.net.getStats().sent,

@@ -19,6 +19,7 @@ export const EMPTY_SNAPSHOT: ClusterSnapshot = {
   nodes: [],
   partition: null,
   network: { sent: 0, delivered: 0, dropped: 0, duplicated: 0 },
+  etcd: [],
 };
 
 // ---- engine slice -----------------------------------------------------------
