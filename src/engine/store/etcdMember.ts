@@ -114,6 +114,11 @@ export class EtcdMember {
   private readonly waiters = new Map<string, Waiter>();
   private readonly reads = new Map<number, PendingRead>();
   private readonly watchers = new Map<string, Watcher>();
+  /**
+   * Requests Raft dropped because no leader was known (during an election, say):
+   * proposed again on every tick until a leader appears or the request times out.
+   */
+  private waitingForLeader: ({ kind: 'txn'; id: string; txn: TxnCall['txn'] } | { kind: 'read'; ctx: number })[] = [];
 
   constructor(
     private readonly world: World,
@@ -177,6 +182,7 @@ export class EtcdMember {
     this.waiters.clear();
     this.reads.clear();
     this.watchers.clear();
+    this.waitingForLeader = [];
     this.raft = undefined;
     this.world.net.setHandler(this.id, undefined);
   }
@@ -205,6 +211,7 @@ export class EtcdMember {
     const r = this.raft;
     if (r === undefined) return;
     r.tick();
+    this.retryWaitingForLeader();
     this.handleReady();
     this.tickEvent = this.world.schedule(this.settings.tickMs, `raft tick ${this.id}`, () => this.tick());
   }
@@ -238,9 +245,22 @@ export class EtcdMember {
       this.reply(client, { reqId: call.reqId, error: this.raft?.lead ? EtcdError.Timeout : EtcdError.NoLeader });
     });
     this.waiters.set(id, { reqId: call.reqId, client, timeout });
-    // A dropped proposal (no leader known) is not answered at once: like etcd, the client
-    // waits for the request timeout, then hears which cause applied.
-    r.propose({ id, txn: call.txn }, describeTxn(call.txn));
+    if (!r.propose({ id, txn: call.txn }, describeTxn(call.txn))) this.waitingForLeader.push({ kind: 'txn', id, txn: call.txn });
+  }
+
+  private retryWaitingForLeader(): void {
+    const r = this.raft;
+    if (r === undefined || r.lead === '' || this.waitingForLeader.length === 0) return;
+    const waiting = this.waitingForLeader;
+    this.waitingForLeader = [];
+    for (const w of waiting) {
+      // Requests that timed out meanwhile were answered already: drop them.
+      if (w.kind === 'txn') {
+        if (this.waiters.has(w.id) && !r.propose({ id: w.id, txn: w.txn }, describeTxn(w.txn))) this.waitingForLeader.push(w);
+      } else if (this.reads.has(w.ctx) && !r.readIndex(w.ctx)) {
+        this.waitingForLeader.push(w);
+      }
+    }
   }
 
   private handleRange(call: RangeCall, client: string): void {
@@ -254,7 +274,7 @@ export class EtcdMember {
       this.reply(client, { reqId: call.reqId, error: this.raft?.lead ? EtcdError.Timeout : EtcdError.NoLeader });
     });
     this.reads.set(ctx, { call, client, timeout });
-    (this.raft as RaftMember<EtcdEntry>).readIndex(ctx);
+    if (!(this.raft as RaftMember<EtcdEntry>).readIndex(ctx)) this.waitingForLeader.push({ kind: 'read', ctx });
   }
 
   private handleWatch(call: WatchCall, client: string): void {
