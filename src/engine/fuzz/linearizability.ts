@@ -111,12 +111,19 @@ export function checkOperations<S, I, O>(model: Model<S, I, O>, ops: readonly Op
       // A return whose operation we could not place: undo the last choice.
       const top = stack.pop();
       if (top === undefined) {
-        const stuck = ops[entry.opIndex] as Operation<I, O>;
+        const placed = new Set(longest);
         const order = longest.map((i) => describeOp(model, ops[i] as Operation<I, O>)).join(', ');
+        const next = ops
+          .map((op, i) => ({ op, i }))
+          .filter(({ i }) => !placed.has(i))
+          .sort((x, y) => x.op.ret - y.op.ret)
+          .slice(0, 3)
+          .map(({ op }) => describeOp(model, op))
+          .join(', ');
         return {
           ok: false,
           reason: 'not linearizable',
-          detail: `no order explains ${describeOp(model, stuck)}; the longest consistent prefix was: ${order || '(none)'}`,
+          detail: `the longest consistent order is [${order}]; none of the operations that must come next fits: ${next}`,
         };
       }
       state = top.state;
