@@ -26,4 +26,8 @@ export {
 } from './topology';
 export { World, type RunOptions, type RunResult, type WorldOptions } from './world';
 export { runDeterminismProbe, type ProbeResult } from './determinismProbe';
+export { EtcdCluster } from './store/etcdCluster';
+export { DEFAULT_ETCD_SETTINGS, type EtcdMemberSnapshot, type EtcdSettings } from './store/etcdMember';
+export { EtcdClient, type ClientOutcome } from './store/etcdClient';
+export { EtcdError } from './store/etcdProtocol';
 export { installPingMesh } from './workloads/pingMesh';
