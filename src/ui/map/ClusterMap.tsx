@@ -12,7 +12,9 @@ const SECTION_TITLE = { 'control-plane': 'CONTROL PLANE', worker: 'WORKERS' } as
 export function ClusterMap() {
   const zones = useAppStore((s) => s.snapshot.zones);
   const nodes = useAppStore((s) => s.snapshot.nodes);
+  const etcd = useAppStore((s) => s.snapshot.etcd);
   const layout = useMemo(() => layoutClusterMap(zones, nodes), [zones, nodes]);
+  const etcdOf = useMemo(() => new Map(etcd.map((m) => [m.id, m])), [etcd]);
 
   if (layout.zones.length === 0) {
     return <p className="cluster-map__empty">No nodes yet.</p>;
@@ -64,7 +66,7 @@ export function ClusterMap() {
             </g>
           ))}
           {zone.nodes.map((p) => (
-            <NodeCard key={p.node.name} node={p.node} x={p.x} y={p.y} group={p.group} />
+            <NodeCard key={p.node.name} node={p.node} x={p.x} y={p.y} group={p.group} etcd={etcdOf.get(p.node.name)} />
           ))}
         </g>
       ))}

@@ -1,4 +1,4 @@
-import type { NodeSnapshot } from '../../engine';
+import type { EtcdMemberSnapshot, NodeSnapshot } from '../../engine';
 import { GROUP_TONES, MAP_METRICS } from './layoutClusterMap';
 
 const ROLE_LABEL = { 'control-plane': 'control-plane', worker: 'worker' } as const;
@@ -30,13 +30,15 @@ interface NodeCardProps {
   y: number;
   /** 0-based partition group, or null when the network is whole. */
   group: number | null;
+  /** The etcd member on this node (masters only). */
+  etcd?: EtcdMemberSnapshot | undefined;
 }
 
 /**
  * One node as a card: name, readiness, role, capacity. Readiness is the host's
  * alive state for now; once kubelets run, it will be the Node's Ready condition.
  */
-export function NodeCard({ node, x, y, group }: NodeCardProps) {
+export function NodeCard({ node, x, y, group, etcd }: NodeCardProps) {
   const { cardWidth: w, cardHeight: h } = MAP_METRICS;
   const status = node.alive ? 'Ready' : 'NotReady';
   const statusW = pillWidth(status, 20, 9);
@@ -94,16 +96,27 @@ export function NodeCard({ node, x, y, group }: NodeCardProps) {
         </g>
       )}
       <line className="node-card__rule" x1={16} x2={w - 12} y1={60} y2={60} />
-      <CapacityCell x={16} label="CPU" value={node.cpu} />
-      <CapacityCell x={80} label="MEMORY" value={node.memory} />
-      <CapacityCell x={152} label="PODS" value={String(node.maxPods)} />
+      {etcd === undefined ? (
+        <>
+          <CapacityCell x={16} label="CPU" value={node.cpu} />
+          <CapacityCell x={80} label="MEMORY" value={node.memory} />
+          <CapacityCell x={152} label="PODS" value={String(node.maxPods)} />
+        </>
+      ) : (
+        // A master's etcd member: its Raft role, term and commit index.
+        <g data-testid="etcd-member" data-raft-role={etcd.role} data-term={etcd.term}>
+          <CapacityCell x={16} label="ETCD" value={etcd.role} className={`raft-role raft-role--${etcd.role}`} />
+          <CapacityCell x={104} label="TERM" value={String(etcd.term)} />
+          <CapacityCell x={152} label="COMMIT" value={String(etcd.commit)} />
+        </g>
+      )}
     </g>
   );
 }
 
-function CapacityCell({ x, label, value }: { x: number; label: string; value: string }) {
+function CapacityCell({ x, label, value, className }: { x: number; label: string; value: string; className?: string }) {
   return (
-    <g className="node-card__cap">
+    <g className={className ? `node-card__cap ${className}` : 'node-card__cap'}>
       <text className="node-card__cap-label" x={x} y={74}>
         {label}
       </text>
