@@ -15,6 +15,20 @@ describe('Cluster and faults', () => {
     expect(structuredClone(s)).toEqual(s);
   });
 
+  it('shows each master\'s Raft state and the Raft messages on the wire', () => {
+    const c = new Cluster({ seed: 1, network: { crossZone: { meanMs: 40, jitterMs: 0 } } });
+    c.world.runUntil(5_000);
+    const s = c.snapshot();
+    expect(s.etcd.map((m) => m.id)).toEqual(['master-1', 'master-2', 'master-3']);
+    expect(s.etcd.filter((m) => m.role === 'leader')).toHaveLength(1);
+    expect(new Set(s.etcd.map((m) => m.term)).size).toBe(1);
+    // With 40 ms across zones, heartbeats between zone-a and zone-b are always in flight.
+    while (c.snapshot().raftInFlight.length === 0) c.world.step();
+    const m = c.snapshot().raftInFlight[0];
+    expect(m?.type).toMatch(/^Msg(Heartbeat|App)(Resp)?$/);
+    expect(m && m.deliverAt > c.world.now).toBe(true);
+  });
+
   it('kills and restarts a whole zone by name', () => {
     const c = new Cluster({ seed: 1 });
     c.applyFault({ kill: 'zone-a' });

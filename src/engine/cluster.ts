@@ -1,6 +1,7 @@
 import { applyFault, type Fault } from './faults';
 import { Hasher } from './hash';
 import type { NetworkConfig, NetworkStats } from './network';
+import { MessageType } from './raft/types';
 import { EtcdCluster } from './store/etcdCluster';
 import type { EtcdMemberSnapshot, EtcdSettings } from './store/etcdMember';
 import { buildTopology, DEFAULT_CLUSTER_SPEC, type ClusterSpec, type NodeSpec } from './topology';
@@ -36,7 +37,21 @@ export interface ClusterSnapshot {
   readonly network: NetworkStats;
   /** The etcd member on each master: Raft role, term, commit, log tail. */
   readonly etcd: readonly EtcdMemberSnapshot[];
+  /** Raft messages on the wire between masters, with send and delivery times, so they can be drawn moving. */
+  readonly raftInFlight: readonly RaftMessageInFlight[];
 }
+
+export interface RaftMessageInFlight {
+  readonly id: number;
+  /** MsgApp, MsgVote, MsgPreVote, MsgHeartbeat and their responses, … */
+  readonly type: string;
+  readonly from: string;
+  readonly to: string;
+  readonly sentAt: number;
+  readonly deliverAt: number;
+}
+
+const RAFT_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(MessageType));
 
 /** A cluster: its nodes as hosts on the simulated network of one world. */
 export class Cluster {
@@ -81,6 +96,10 @@ export class Cluster {
       partition: net.partitionGroups(),
       network: net.getStats(),
       etcd: this.etcd.snapshot(),
+      raftInFlight: net
+        .inFlight()
+        .filter((m) => RAFT_MESSAGE_TYPES.has(m.type))
+        .map(({ id, type, from, to, sentAt, deliverAt }) => ({ id, type, from, to, sentAt, deliverAt })),
     };
   }
 }

@@ -1,5 +1,5 @@
 // The engine's public API. Everything outside src/engine imports from here.
-export { Cluster, type ClusterOptions, type ClusterSnapshot, type NodeSnapshot } from './cluster';
+export { Cluster, type ClusterOptions, type ClusterSnapshot, type NodeSnapshot, type RaftMessageInFlight } from './cluster';
 export { SimulationLimitError } from './errors';
 export { applyFault, describeFault, type Fault } from './faults';
 export { Hasher, hashString } from './hash';

@@ -20,6 +20,7 @@ export const EMPTY_SNAPSHOT: ClusterSnapshot = {
   partition: null,
   network: { sent: 0, delivered: 0, dropped: 0, duplicated: 0 },
   etcd: [],
+  raftInFlight: [],
 };
 
 // ---- engine slice -----------------------------------------------------------

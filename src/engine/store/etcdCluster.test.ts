@@ -145,3 +145,45 @@ describe('etcd on three masters', () => {
     expect(seen).toEqual(['1:PUT:1', '2:PUT:2', '3:DELETE:']);
   });
 });
+
+describe('how many members a group can lose', () => {
+  // A write needs a majority: floor(n/2) + 1. So 4 members tolerate no more failures than 3.
+  const cases: [members: number, canLose: number][] = [
+    [1, 0],
+    [2, 0],
+    [3, 1],
+    [4, 1],
+    [5, 2],
+    [6, 2],
+    [7, 3],
+  ];
+  it.each(cases)('%i members keep accepting writes with %i down, and refuse them with one more down', (members, canLose) => {
+    const world = new World({ seed: members });
+    const ids = Array.from({ length: members }, (_, i) => `master-${i + 1}`);
+    ids.forEach((id) => world.net.addHost(id, 'zone-a'));
+    world.net.addHost('client', 'zone-a');
+    const etcd = new EtcdCluster(world, ids);
+    const client = new EtcdClient(world, 'client');
+    world.runUntil(3_000);
+    const survivor = ids[ids.length - 1] as string;
+    const write = (v: string) => call(world, (done) => client.txn(survivor, put('/q', v), done)).outcome.ok;
+    // Kill members other than the one the client talks to, leader first to force elections.
+    const victims = [etcd.leader()?.id, ...ids].filter((id, i, all): id is string => id !== undefined && id !== survivor && all.indexOf(id) === i);
+    expect(write('all up')).toBe(true);
+    for (let down = 1; down <= canLose; down++) {
+      world.net.kill(victims[down - 1] as string);
+      world.runFor(5_000);
+      expect(write(`with ${down} down`), `${members} members, ${down} down`).toBe(true);
+    }
+    if (members > 1) {
+      world.net.kill(victims[canLose] as string);
+      world.runFor(5_000);
+      expect(write('one too many')).toBe(false);
+      expect(survivorsSee(etcd, '/q')).not.toContain('one too many');
+    }
+  });
+});
+
+function survivorsSee(etcd: EtcdCluster, key: string): (string | undefined)[] {
+  return etcd.members().filter((m) => m.running).map((m) => m.kv.get(key)?.value);
+}
