@@ -344,7 +344,10 @@ export class RaftMember<T> {
   private stepLeader(m: RaftMessage<T>): boolean {
     switch (m.type) {
       case MessageType.MsgBeat:
-        this.broadcastHeartbeat(0);
+        // Carry the newest pending read's context, as etcd's bcastHeartbeat does: if the round sent
+        // for a read is lost, the next regular round confirms it (and every read before it).
+        // With 0 here, such a read would wait for a later read to come along, or forever.
+        this.broadcastHeartbeat(this.pendingReads.at(-1)?.context ?? 0);
         return true;
       case MessageType.MsgCheckQuorum: {
         let active = 0;

@@ -1,6 +1,6 @@
 import { Rng } from '../rng';
 import { RaftMember } from './raft';
-import { emptyStorage, type Entry, type RaftConfig, type RaftMessage, type RaftStorage } from './types';
+import { emptyStorage, type Entry, type RaftConfig, type RaftMessage, type RaftStorage, type ReadState } from './types';
 
 export type Data = string;
 
@@ -16,6 +16,8 @@ export class RaftHarness {
   mailbox: RaftMessage<Data>[] = [];
   /** Entries each member has applied, in order. */
   readonly applied = new Map<string, Entry<Data>[]>();
+  /** Reads each member was told are safe to serve, in order. */
+  readonly readStates = new Map<string, ReadState[]>();
   /** Pairs that cannot talk ("a>b"), and members that are down. */
   private readonly cut = new Set<string>();
   private readonly down = new Set<string>();
@@ -34,8 +36,9 @@ export class RaftHarness {
     }
   }
 
-  private boot(id: string): void {
-    const cfg: RaftConfig = {
+  /** The configuration a member boots with: the defaults, overridden by `config`. */
+  configFor(id: string): RaftConfig {
+    return {
       id,
       peers: this.ids,
       electionTicks: 10,
@@ -45,8 +48,12 @@ export class RaftHarness {
       maxEntriesPerMsg: 64,
       ...this.config,
     };
-    this.members.set(id, new RaftMember<Data>(cfg, this.storages.get(id) as RaftStorage<Data>, this.rng.fork(id)));
+  }
+
+  private boot(id: string): void {
+    this.members.set(id, new RaftMember<Data>(this.configFor(id), this.storages.get(id) as RaftStorage<Data>, this.rng.fork(id)));
     this.applied.set(id, []);
+    this.readStates.set(id, []);
   }
 
   member(id: string): RaftMember<Data> {
@@ -60,6 +67,7 @@ export class RaftHarness {
     const rd = this.member(id).ready();
     this.mailbox.push(...rd.messages);
     (this.applied.get(id) as Entry<Data>[]).push(...rd.committed);
+    (this.readStates.get(id) as ReadState[]).push(...rd.readStates);
   }
 
   collectAll(): void {
@@ -83,16 +91,35 @@ export class RaftHarness {
     return ok;
   }
 
+  /** Asks a member for a linearizable read; false if it had to drop the request. */
+  readIndex(id: string, context: number): boolean {
+    const ok = this.member(id).readIndex(context);
+    this.collect(id);
+    return ok;
+  }
+
+  /** Why a message cannot arrive now, or undefined if it can. */
+  blocked(m: RaftMessage<Data>): 'down' | 'partition' | undefined {
+    if (this.down.has(m.to) || this.down.has(m.from)) return 'down';
+    if (this.cut.has(`${m.from}>${m.to}`)) return 'partition';
+    return undefined;
+  }
+
+  /** Hands one message to its recipient, unchecked, and collects what it sends and applies. */
+  stepMessage(m: RaftMessage<Data>): void {
+    this.member(m.to).step(m);
+    this.collect(m.to);
+  }
+
   /** Delivers pending messages (all, or those matching), returning what was delivered. */
   deliver(filter: (m: RaftMessage<Data>) => boolean = () => true): RaftMessage<Data>[] {
     const now = this.mailbox.filter(filter);
     this.mailbox = this.mailbox.filter((m) => !filter(m));
     const delivered: RaftMessage<Data>[] = [];
     for (const m of now) {
-      if (this.down.has(m.to) || this.down.has(m.from) || this.cut.has(`${m.from}>${m.to}`)) continue;
+      if (this.blocked(m) !== undefined) continue;
       delivered.push(m);
-      this.member(m.to).step(m);
-      this.collect(m.to);
+      this.stepMessage(m);
     }
     return delivered;
   }
@@ -142,6 +169,19 @@ export class RaftHarness {
     this.down.delete(id);
     this.boot(id);
     this.collect(id);
+  }
+
+  /**
+   * Replaces what a member has on disk (term, vote, commit, log) and reboots it
+   * from that, as after a crash: how tests set up the logs of the paper's figures.
+   */
+  load(id: string, disk: Partial<RaftStorage<Data>>): void {
+    const storage = this.storages.get(id) as RaftStorage<Data>;
+    Object.assign(storage, disk);
+    // The member appends to its log in place: never share the caller's array.
+    storage.entries = [...storage.entries];
+    this.kill(id);
+    this.restart(id);
   }
 
   isDown(id: string): boolean {
