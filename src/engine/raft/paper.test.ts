@@ -632,25 +632,27 @@ describe('§5.3 Log replication', () => {
   });
 
   it.each([
-    // [prev term, prev index, answer index, refused, hint]
+    // [prev term, prev index, answer index, refused, hint index, hint term]
     // Matches a committed entry (or precedes the log): the answer is the commit index.
-    [0, 0, 1, false, 0],
-    [1, 1, 1, false, 0],
+    [0, 0, 1, false, 0, 0],
+    [1, 1, 1, false, 0, 0],
     // Matches an uncommitted entry.
-    [2, 2, 2, false, 0],
-    // Index present with another term, and index past the end: refused, with our last index as the hint.
-    [1, 2, 2, true, 2],
-    [3, 3, 3, true, 2],
+    [2, 2, 2, false, 0, 0],
+    // Index present with another term: refused; the hint skips our entries of terms newer than the
+    // leader's (they cannot match), pointing at the last entry whose term is no greater (etcd's findConflictByTerm).
+    [1, 2, 2, true, 1, 1],
+    // Index past the end: refused, hinting at our last entry.
+    [3, 3, 3, true, 2, 2],
   ])(
-    'a follower whose log is [t1, t2] (commit 1) answers AppendEntries with prev (term %i, index %i): index %i, refused %s, hint %i',
-    (logTerm, index, wantIndex, wantReject, wantHint) => {
+    'a follower whose log is [t1, t2] (commit 1) answers AppendEntries with prev (term %i, index %i): index %i, refused %s, hint %i at term %i',
+    (logTerm, index, wantIndex, wantReject, wantHint, wantHintTerm) => {
       // "If the follower does not find an entry in its log with the same index and term, then it
       // refuses the new entries" (the consistency check behind the Log Matching Property).
       const h = group(3);
       h.load('1', { term: 2, commit: 1, entries: log(1, 2) });
       send(h, { type: MessageType.MsgApp, from: '2', to: '1', term: 2, logTerm, index });
       expect(takeAll(h)).toEqual([
-        message<Data>({ type: MessageType.MsgAppResp, from: '1', to: '2', term: 2, index: wantIndex, reject: wantReject, rejectHint: wantHint }),
+        message<Data>({ type: MessageType.MsgAppResp, from: '1', to: '2', term: 2, index: wantIndex, reject: wantReject, rejectHint: wantHint, logTerm: wantHintTerm }),
       ]);
       expect(termsOf(h, '1')).toEqual([1, 2]);
     },

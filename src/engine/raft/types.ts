@@ -50,14 +50,17 @@ export interface RaftMessage<T> {
   readonly from: string;
   readonly to: string;
   readonly term: number;
-  /** MsgApp: term of the entry before `entries`; votes: term of the candidate's last entry. */
+  /** MsgApp: term of the entry before `entries`; votes: term of the candidate's last entry; rejected MsgAppResp: term at rejectHint. */
   readonly logTerm: number;
   /** MsgApp: index of the entry before `entries`; votes: candidate's last index; responses: see the handlers. */
   readonly index: number;
   readonly entries: readonly Entry<T>[];
   readonly commit: number;
   readonly reject: boolean;
-  /** On a rejected MsgAppResp: the follower's last index, so the leader can back off in one step. */
+  /**
+   * On a rejected MsgAppResp: where the follower's log may still match the leader's (its logTerm is
+   * the term there), so the leader skips a whole conflicting term per round trip.
+   */
   readonly rejectHint: number;
   /** Read requests and heartbeats: the read request this message carries (0 = none). */
   readonly context: number;
