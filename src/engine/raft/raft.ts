@@ -39,6 +39,13 @@ interface PendingRead {
 }
 
 export interface Ready<T> {
+  /**
+   * Log entries written since the last ready (appended, or overwriting a conflicting tail), and
+   * the hard state if it changed: what etcd would fsync before sending. Storage already holds
+   * them — the simulated disk is the storage object, written before any message leaves.
+   */
+  readonly entries: Entry<T>[];
+  readonly hardState: { readonly term: number; readonly vote: string; readonly commit: number } | undefined;
   /** Messages to send, in order. */
   readonly messages: RaftMessage<T>[];
   /** Entries newly committed, to apply in order. */
@@ -86,6 +93,9 @@ export class RaftMember<T> {
   private pendingReads: PendingRead[] = [];
   /** Reads that arrived before this leader committed an entry of its own term. */
   private deferredReads: { context: number; from: string }[] = [];
+  /** First log index written since the last ready(). */
+  private unstableFrom: number;
+  private lastHardState: { term: number; vote: string; commit: number };
 
   constructor(cfg: RaftConfig, storage: RaftStorage<T>, rng: Rng) {
     if (!cfg.peers.includes(cfg.id)) throw new RaftInvariantError(`member ${cfg.id} is not in its own peer list`);
@@ -99,6 +109,8 @@ export class RaftMember<T> {
     this.storage = storage;
     // Volatile state starts empty: committed entries are applied again from the log.
     this.applied = 0;
+    this.unstableFrom = storage.entries.length + 1;
+    this.lastHardState = { term: storage.term, vote: storage.vote, commit: storage.commit };
     this.becomeFollower(storage.term, None);
   }
 
@@ -247,9 +259,16 @@ export class RaftMember<T> {
 
   /** Takes what the host must do now: send messages, apply committed entries, serve reads. */
   ready(): Ready<T> {
-    const committed = this.storage.entries.slice(this.applied, this.storage.commit);
-    this.applied = this.storage.commit;
-    const out: Ready<T> = { messages: this.msgs, committed, readStates: this.readStates };
+    const s = this.storage;
+    const committed = s.entries.slice(this.applied, s.commit);
+    this.applied = s.commit;
+    const entries = this.unstableFrom <= s.entries.length ? s.entries.slice(this.unstableFrom - 1) : [];
+    this.unstableFrom = s.entries.length + 1;
+    const h = this.lastHardState;
+    const changed = h.term !== s.term || h.vote !== s.vote || h.commit !== s.commit;
+    const hardState = changed ? { term: s.term, vote: s.vote, commit: s.commit } : undefined;
+    if (hardState) this.lastHardState = hardState;
+    const out: Ready<T> = { entries, hardState, messages: this.msgs, committed, readStates: this.readStates };
     this.msgs = [];
     this.readStates = [];
     return out;
@@ -473,6 +492,7 @@ export class RaftMember<T> {
     for (const e of entries) {
       index++;
       this.storage.entries.push({ term: this.term, index, data: e.data, label: e.label });
+      this.unstableFrom = Math.min(this.unstableFrom, index);
     }
     const self = this.prs.get(this.id);
     if (self !== undefined) {
@@ -579,7 +599,10 @@ export class RaftMember<T> {
           }
           entries.length = e.index - 1;
         }
-        if (entries.length === e.index - 1) entries.push(e);
+        if (entries.length === e.index - 1) {
+          entries.push(e);
+          this.unstableFrom = Math.min(this.unstableFrom, e.index);
+        }
         lastNew = e.index;
       }
       const commit = Math.min(m.commit, lastNew);
