@@ -53,8 +53,13 @@ export class EtcdClient {
     this.world.net.send(this.host, member, EtcdMsg.Txn, call);
   }
 
-  range(member: string, key: string, opts: { prefix?: boolean; serializable?: boolean }, done: (o: ClientOutcome) => void): void {
-    const reqId = this.track(done);
+  range(
+    member: string,
+    key: string,
+    opts: { prefix?: boolean; serializable?: boolean; deadlineMs?: number },
+    done: (o: ClientOutcome) => void,
+  ): void {
+    const reqId = this.track(done, opts.deadlineMs);
     const call: RangeCall = { reqId, key, prefix: opts.prefix ?? false, serializable: opts.serializable ?? false };
     this.world.net.send(this.host, member, EtcdMsg.Range, call);
   }
@@ -79,9 +84,9 @@ export class EtcdClient {
     this.watches.clear();
   }
 
-  private track(done: (o: ClientOutcome) => void): number {
+  private track(done: (o: ClientOutcome) => void, deadlineMs = this.deadlineMs): number {
     const reqId = ++this.nextReq;
-    const deadline = this.world.schedule(this.deadlineMs, `etcd client deadline ${this.host}`, () => {
+    const deadline = this.world.schedule(deadlineMs, `etcd client deadline ${this.host}`, () => {
       this.pending.delete(reqId);
       done({ ok: false, error: 'client: no response' });
     });
