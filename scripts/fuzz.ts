@@ -36,14 +36,16 @@ if (!(shards >= 1 && shard >= 0 && shard < shards)) {
   process.exit(2);
 }
 const failures: SweepFailure[] = [];
+let ran = 0;
 const chunk = 1000;
 const began = performance.now();
 for (let from = start; from < start + total; from += chunk) {
   const r = sweep(from, Math.min(chunk, start + total - from), shard, shards);
   failures.push(...r.failures);
+  ran += r.seeds;
   const done = Math.min(from + chunk, start + total) - start;
-  console.log(`${done}/${total} seeds, ${failures.length} failing, ${((performance.now() - began) / 1000).toFixed(0)} s`);
+  console.log(`${done}/${total} seeds swept (${ran} in this shard), ${failures.length} failing, ${((performance.now() - began) / 1000).toFixed(0)} s`);
 }
 if (failures.length > 0) console.log(formatFailures(failures));
-console.log(`${total - failures.length} passed, ${failures.length} failed`);
+console.log(`${ran - failures.length} passed, ${failures.length} failed`);
 process.exit(failures.length === 0 ? 0 : 1);
