@@ -1,5 +1,6 @@
 // The engine's public API. Everything outside src/engine imports from here.
 export { Cluster, type ClusterOptions, type ClusterSnapshot, type NodeSnapshot, type RaftMessageInFlight } from './cluster';
+export { DurationError, formatDuration, humanDuration, parseDuration } from './duration';
 export { SimulationLimitError } from './errors';
 export { applyFault, describeFault, type Fault } from './faults';
 export { Hasher, hashString } from './hash';
@@ -15,6 +16,7 @@ export {
   type NetworkStats,
   type TraceRecord,
 } from './network';
+export { bytes, formatMebibytes, formatMilliCpu, milliCpu, parseQuantity, QuantityError, type Quantity } from './quantity';
 export { Rng } from './rng';
 export {
   buildTopology,
