@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology, DEFAULT_CLUSTER_SPEC, type ClusterSpec } from './topology';
+import { buildTopology, DEFAULT_CLUSTER_SPEC, TopologyError, type ClusterSpec } from './topology';
 
 const place = (spec: ClusterSpec) => buildTopology(spec).map((n) => `${n.name}@${n.zone}`);
 
@@ -32,5 +32,14 @@ describe('buildTopology', () => {
     expect(() => buildTopology({ ...base, workers: { count: 2, spread: ['zone-a', 'nowhere'] } })).toThrow(/cluster\.workers\.spread\[1\]/);
     expect(() => buildTopology({ ...base, zones: ['Zone_A'] })).toThrow(/cluster\.zones\[0\]: "Zone_A" is not a valid zone name/);
     expect(() => buildTopology({ ...base, zones: ['zone-a', 'zone-a'] })).toThrow(/must be unique/);
+    const err = ((): unknown => {
+      try {
+        return buildTopology({ ...base, masters: { count: 1, zones: ['zone-q'] } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(TopologyError);
+    expect((err as TopologyError).path).toEqual(['cluster', 'masters', 'zones', 0]);
   });
 });

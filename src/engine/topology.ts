@@ -37,6 +37,14 @@ export const DEFAULT_CLUSTER_SPEC: ClusterSpec = {
 /** A cluster spec that cannot be built; the message names the field, as `cluster.masters.count`. */
 export class TopologyError extends Error {
   override readonly name = 'TopologyError';
+  /** The field the message names, as a path: ['cluster', 'masters', 'zones', 0]. */
+  readonly path: (string | number)[];
+
+  constructor(message: string) {
+    super(message);
+    const field = message.slice(0, Math.max(0, message.indexOf(': ')));
+    this.path = [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] === undefined ? (m[1] as string) : Number(m[2])));
+  }
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -2,7 +2,7 @@
  * A small JSON Schema validator (the draft-07 subset that the Scenario schema
  * and the Kubernetes schemas use): type, properties, required,
  * additionalProperties, items, enum, const, pattern, minimum/maximum,
- * minLength/maxLength, minItems, anyOf/oneOf, $ref into `definitions`, and
+ * minLength/maxLength, minItems/maxItems, anyOf/oneOf, $ref into `definitions`, and
  * Kubernetes' x-kubernetes-int-or-string. Errors carry the path of the value
  * they are about, so the YAML layer can point at line and column.
  */
@@ -21,6 +21,7 @@ export type JsonSchema = {
   minLength?: number;
   maxLength?: number;
   minItems?: number;
+  maxItems?: number;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
   definitions?: Record<string, JsonSchema>;
@@ -133,6 +134,9 @@ function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: JsonS
     if (schema.minItems !== undefined && value.length < schema.minItems) {
       errors.push({ path, message: `must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}` });
     }
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) {
+      errors.push({ path, message: `must have at most ${schema.maxItems} item${schema.maxItems === 1 ? '' : 's'}` });
+    }
     if (schema.items !== undefined) value.forEach((item, i) => check(schema.items as JsonSchema, item, [...path, i], root, errors));
   } else if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>;
@@ -152,6 +156,23 @@ function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: JsonS
 
   const alternatives = schema.oneOf ?? schema.anyOf;
   if (alternatives !== undefined) {
+    // Alternatives told apart by which field is present (a fault is { kill: … } or { partition: … }):
+    // when the value has none of those fields, say which ones it could have.
+    const resolved = alternatives.map((alt) => resolve(alt, root));
+    const keys = resolved.map((alt) => alt.required?.find((r) => !(alt.properties?.[r] && 'const' in (alt.properties[r] as JsonSchema)) && r !== 'at'));
+    if (typeOf(value) === 'object' && keys.every((k) => k !== undefined) && new Set(keys).size === keys.length) {
+      const obj = value as Record<string, unknown>;
+      if (!keys.some((k) => obj[k as string] !== undefined)) {
+        const strangers = Object.keys(obj).filter((k) => !resolved.some((alt) => alt.properties?.[k] !== undefined));
+        const list = keys.join(', ');
+        errors.push(
+          strangers.length > 0
+            ? { path: [...path, strangers[0] as string], message: `unknown field "${strangers[0]}": expected one of ${list}` }
+            : { path, message: `needs one of the fields ${list}` },
+        );
+        return;
+      }
+    }
     const attempts = alternatives.map((alt) => {
       const e: SchemaError[] = [];
       check(alt, value, path, root, e);
