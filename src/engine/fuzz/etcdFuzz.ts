@@ -55,6 +55,8 @@ export interface FuzzReport {
 const KEYS = ['/k/a', '/k/b', '/k/c', '/k/d'];
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 const PROCESSES_PER_CLIENT = 2;
+/** A key no operation writes: deletes carry their tag in a compare on it. */
+const TAG_KEY = '/fuzz/tag';
 
 class Violation extends Error {}
 
@@ -133,8 +135,11 @@ export function runEtcdFuzz(seed: number, options: Partial<FuzzOptions> = {}): F
           done(input, o.ok ? valueOf(o, key) : undefined, o.ok);
         });
       } else if (roll < 9) {
-        const input: KvInput = { kind: 'delete', key };
-        client.txn(member, { compare: [], success: [{ op: 'delete', key }], failure: [] }, (o) => {
+        // The always-true compare on a key nobody writes carries a unique tag, so the harness can
+        // tell from the committed log whether a delete whose outcome the client never learnt happened.
+        const input: KvInput = { kind: 'delete', key, tag: value };
+        const tagged: TxnRequest = { compare: [{ key: TAG_KEY, target: 'value', result: '!=', operand: value }], success: [{ op: 'delete', key }], failure: [] };
+        client.txn(member, tagged, (o) => {
           if (o.ok) okOperations++;
           done(input, null, o.ok);
         });
@@ -306,7 +311,10 @@ export function runEtcdFuzz(seed: number, options: Partial<FuzzOptions> = {}): F
     // it leaves the history; the others stay open-ended. This keeps the search small without
     // deciding anything for the checker that the run did not settle.
     const written = new Set<string>();
-    for (const e of agreed) for (const op of e.data?.txn.success ?? []) if (op.op === 'put') written.add(op.value);
+    for (const e of agreed) {
+      for (const op of e.data?.txn.success ?? []) if (op.op === 'put') written.add(op.value);
+      for (const c of e.data?.txn.compare ?? []) if (c.key === TAG_KEY) written.add(String(c.operand));
+    }
     const settled = history.filter((op) => {
       const value = writtenValue(op.input);
       return op.ret !== Infinity || value === undefined || written.has(value);
@@ -347,9 +355,9 @@ export function runEtcdFuzz(seed: number, options: Partial<FuzzOptions> = {}): F
   };
 }
 
-/** The value a put or compare-and-swap writes (unique per operation), or undefined for others. */
+/** What identifies a write in the log: the (unique) value a put or compare-and-swap writes, a delete's tag. */
 function writtenValue(input: KvInput): string | undefined {
-  return input.kind === 'put' ? input.value : input.kind === 'cas' ? input.to : undefined;
+  return input.kind === 'put' ? input.value : input.kind === 'cas' ? input.to : input.kind === 'delete' ? input.tag : undefined;
 }
 
 function valueOf(o: ClientOutcome, key: string): string | null {

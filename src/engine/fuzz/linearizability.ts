@@ -41,7 +41,7 @@ interface Node {
 }
 
 /** Checks one partition (e.g. one key). */
-export function checkOperations<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxSteps = 2_000_000): CheckResult {
+export function checkOperations<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[], maxSteps = 10_000_000): CheckResult {
   if (ops.length === 0) return { ok: true };
   // A doubly linked list of call and return events in time order.
   const events: Node[] = [];
@@ -166,7 +166,8 @@ export function checkPartitioned<S, I, O>(
 export type KvInput =
   | { readonly kind: 'put'; readonly key: string; readonly value: string }
   | { readonly kind: 'get'; readonly key: string }
-  | { readonly kind: 'delete'; readonly key: string }
+  /** `tag` only identifies the operation (the harness finds it in the log); it has no effect. */
+  | { readonly kind: 'delete'; readonly key: string; readonly tag?: string }
   | { readonly kind: 'cas'; readonly key: string; readonly from: string; readonly to: string };
 
 /** get: the value read (null for none); cas: whether it swapped; put/delete: null. */
