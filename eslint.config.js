@@ -36,7 +36,7 @@ const engineForbiddenGlobals = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'scripts/fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'test-results/**', 'playwright-report/**', 'scripts/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
