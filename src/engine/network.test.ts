@@ -181,6 +181,26 @@ describe('Network partitions and dead hosts', () => {
     expect(delivered.map((m) => m.payload)).toEqual([2, 5, 6]);
   });
 
+  it('never cuts an external host (the learner\'s machine) off with a partition', () => {
+    const { w, net, delivered } = makeWorld();
+    net.addHost('laptop', 'outside', (m) => delivered.push(m), { external: true });
+    net.partition([['zone-a'], ['zone-b']]);
+    net.send('laptop', 'a1', 'Get', 1);
+    net.send('laptop', 'b1', 'Get', 2);
+    net.send('b2', 'laptop', 'Reply', 3);
+    w.runFor(50);
+    expect(delivered.map((m) => m.payload)).toEqual([1, 2, 3]);
+    // It belongs to no zone the cluster's faults name, and "*" means the cluster's hosts.
+    expect(net.resolve('*')).not.toContain('laptop');
+    expect(() => net.resolve('outside')).toThrow(/no host or zone named "outside"/);
+    expect(net.groupOf('laptop')).toBeNull();
+    // A link fault that names it still applies.
+    net.addLinkFault({ between: ['laptop', '*'], lossProbability: 1 });
+    net.send('laptop', 'a1', 'Lost', 4);
+    w.runFor(50);
+    expect(delivered.map((m) => m.payload)).toEqual([1, 2, 3]);
+  });
+
   it('tells status listeners when a host dies or comes back, once per change', () => {
     const { net } = makeWorld();
     const seen: string[] = [];

@@ -105,6 +105,8 @@ interface HostRec {
   readonly id: HostId;
   readonly index: number;
   readonly zone: string;
+  /** Outside the cluster's network (the learner's machine): partitions never cut it off. */
+  readonly external: boolean;
   alive: boolean;
   handler: MessageHandler | undefined;
 }
@@ -173,16 +175,22 @@ export class Network {
 
   // ---- hosts ---------------------------------------------------------------
 
-  addHost(id: HostId, zone: string, handler?: MessageHandler): void {
+  /**
+   * Adds a host. An `external` host stands for a machine outside the cluster, such as the
+   * learner's laptop running kubectl: partitions of the cluster never cut it off (link faults
+   * that name it still apply), and it is not part of any zone the cluster's faults name.
+   */
+  addHost(id: HostId, zone: string, handler?: MessageHandler, options: { external?: boolean } = {}): void {
     if (this.hostsById.has(id)) throw new Error(`host ${id} already exists`);
     if (this.zoneNames.has(id)) throw new Error(`host name ${id} is already the name of a zone`);
     if (this.hostsById.has(zone)) throw new Error(`zone name ${zone} is already the name of a host`);
     if (id === '*' || zone === '*') throw new Error('"*" is reserved: it means every host');
     if (this.hostList.length >= MAX_HOSTS) throw new Error(`at most ${MAX_HOSTS} hosts`);
-    const rec: HostRec = { id, index: this.hostList.length, zone, alive: true, handler };
+    const external = options.external ?? false;
+    const rec: HostRec = { id, index: this.hostList.length, zone, external, alive: true, handler };
     this.hostsById.set(id, rec);
     this.hostList.push(rec);
-    this.zoneNames.add(zone);
+    if (!external) this.zoneNames.add(zone);
     if (this.groupOf_ !== undefined) {
       // A host that joins during a partition lands in the implicit "everyone else" group.
       const grown = new Int32Array(this.hostList.length);
@@ -215,9 +223,9 @@ export class Network {
    * Unknown names are an error naming what exists, never an empty match.
    */
   resolve(name: string): HostId[] {
-    if (name === '*') return this.hostList.map((h) => h.id);
+    if (name === '*') return this.hostList.filter((h) => !h.external).map((h) => h.id);
     if (this.hostsById.has(name)) return [name];
-    if (this.zoneNames.has(name)) return this.hostList.filter((h) => h.zone === name).map((h) => h.id);
+    if (this.zoneNames.has(name)) return this.hostList.filter((h) => h.zone === name && !h.external).map((h) => h.id);
     throw new Error(
       `no host or zone named "${name}" (hosts: ${this.hostList.map((h) => h.id).join(', ')}; zones: ${[...this.zoneNames].join(', ')})`,
     );
@@ -288,12 +296,16 @@ export class Network {
   /** Whether the partition lets traffic flow between two hosts (ignores liveness and loss). */
   linked(a: HostId, b: HostId): boolean {
     if (this.groupOf_ === undefined) return true;
-    return this.groupOf_[this.host(a).index] === this.groupOf_[this.host(b).index];
+    const x = this.host(a);
+    const y = this.host(b);
+    if (x.external || y.external) return true;
+    return this.groupOf_[x.index] === this.groupOf_[y.index];
   }
 
   /** A host's partition group: its index in the groups given, groups.length for the unnamed rest; null when whole. */
   groupOf(id: HostId): number | null {
-    return this.groupOf_ === undefined ? null : (this.groupOf_[this.host(id).index] as number);
+    if (this.groupOf_ === undefined || this.host(id).external) return null;
+    return this.groupOf_[this.host(id).index] as number;
   }
 
   /** The current partition as given (null when whole). */
@@ -400,7 +412,7 @@ export class Network {
     for (const l of [c.sameHost, c.sameZone, c.crossZone]) h.num(l.meanMs).num(l.jitterMs);
     h.num(c.duplicateProbability).bool(c.reorder).num(c.reorderWindowMs);
     h.u32(this.hostList.length);
-    for (const rec of this.hostList) h.str(rec.id).str(rec.zone).bool(rec.alive);
+    for (const rec of this.hostList) h.str(rec.id).str(rec.zone).bool(rec.alive).bool(rec.external);
     h.bool(this.groupOf_ !== undefined);
     if (this.groupOf_ !== undefined) for (const g of this.groupOf_) h.u32(g);
     h.u32(this.linkFaults.length);
@@ -451,7 +463,7 @@ export class Network {
   }
 
   private matches(name: string, h: HostRec): boolean {
-    return name === '*' || name === h.id || name === h.zone;
+    return name === h.id || (!h.external && (name === '*' || name === h.zone));
   }
 
   /** Due time for a message on a link: sampled latency, stochastic rounding, FIFO unless reordering. */
