@@ -15,12 +15,19 @@ describe('buildTopology', () => {
       'worker-3@zone-a:worker',
     ]);
     expect(nodes.every((n) => n.maxPods === 110)).toBe(true);
+    expect(nodes.map((n) => n.internalIP)).toEqual(['10.0.0.10', '10.0.0.11', '10.0.0.12', '10.0.1.10', '10.0.1.11', '10.0.1.12']);
   });
 
   it('places worker i in zone (i − 1) mod the spread, and masters round-robin when no zones are given', () => {
     expect(
       place({ zones: ['z1', 'z2', 'z3'], masters: { count: 5 }, workers: { count: 4, spread: ['z3', 'z1'] } }),
     ).toEqual(['master-1@z1', 'master-2@z2', 'master-3@z3', 'master-4@z1', 'master-5@z2', 'worker-1@z3', 'worker-2@z1', 'worker-3@z3', 'worker-4@z1']);
+  });
+
+  it('gives every node of a large cluster its own address', () => {
+    const nodes = buildTopology({ zones: ['a'], masters: { count: 7 }, workers: { count: 500 } });
+    expect(new Set(nodes.map((n) => n.internalIP)).size).toBe(507);
+    expect(nodes.at(-1)?.internalIP).toBe('10.0.5.19');
   });
 
   it('names the field that is wrong', () => {

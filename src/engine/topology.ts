@@ -20,6 +20,14 @@ export interface NodeSpec {
   readonly cpu: string;
   readonly memory: string;
   readonly maxPods: number;
+  /** The node's InternalIP: masters 10.0.0.10+, workers 10.0.1.10+ (more /24s past 245). */
+  readonly internalIP: string;
+}
+
+/** Deterministic node addresses, as a cloud's subnet would hand them out. */
+export function nodeIP(role: NodeRole, i: number): string {
+  const base = role === 'control-plane' ? 0 : 1;
+  return `10.0.${base + 2 * Math.floor(i / 245)}.${10 + (i % 245)}`;
 }
 
 export const MAX_MASTERS = 7;
@@ -93,6 +101,7 @@ export function buildTopology(spec: ClusterSpec): NodeSpec[] {
       cpu: masters.cpu ?? '2',
       memory: masters.memory ?? '4Gi',
       maxPods: DEFAULT_MAX_PODS,
+      internalIP: nodeIP('control-plane', i),
     });
   }
   for (let i = 0; i < workers.count; i++) {
@@ -104,6 +113,7 @@ export function buildTopology(spec: ClusterSpec): NodeSpec[] {
       cpu: workers.cpu ?? '4',
       memory: workers.memory ?? '8Gi',
       maxPods,
+      internalIP: nodeIP('worker', i),
     });
   }
   return nodes;

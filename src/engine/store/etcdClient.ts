@@ -64,6 +64,12 @@ export class EtcdClient {
     this.world.net.send(this.host, member, EtcdMsg.Range, call);
   }
 
+  /** Asks one member for its status (etcd's Maintenance.Status). */
+  status(member: string, done: (o: ClientOutcome) => void, deadlineMs = 5_000): void {
+    const reqId = this.track(done, deadlineMs);
+    this.world.net.send(this.host, member, EtcdMsg.Status, { reqId });
+  }
+
   /** Starts a watch on one member; `onEvents` gets its stream (events, progress, cancellation). */
   watch(member: string, call: Omit<WatchCall, 'watchId'>, onEvents: (ev: WatchEvents, from: string) => void): number {
     const watchId = ++this.nextReq;

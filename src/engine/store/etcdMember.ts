@@ -1,4 +1,5 @@
 import type { ScheduledEvent } from '../eventQueue';
+import { hashString } from '../hash';
 import type { Message } from '../network';
 import { RaftMember } from '../raft/raft';
 import { MessageType, type RaftMessage, type RaftStorage, emptyStorage } from '../raft/types';
@@ -6,7 +7,9 @@ import type { World } from '../world';
 import { CompactedError, KvStore } from './kvStore';
 import {
   describeTxn,
+  ETCD_VERSION,
   type EtcdEntry,
+  type MemberStatus,
   EtcdError,
   EtcdMsg,
   type EtcdResponse,
@@ -44,6 +47,11 @@ export const DEFAULT_ETCD_SETTINGS: EtcdSettings = {
 };
 
 const RAFT_TYPES = new Set<string>(Object.values(MessageType));
+
+/** A member's ID as etcd prints it (16 hex digits), derived from its name so runs agree. */
+export function memberId(name: string): string {
+  return hashString(`etcd-member/${name}`);
+}
 
 /** What a member keeps on disk: survives a kill. */
 export interface MemberDisk {
@@ -187,6 +195,24 @@ export class EtcdMember {
     this.world.net.setHandler(this.id, undefined);
   }
 
+  /** etcd's Status RPC: local knowledge only, so it answers even without a quorum. */
+  status(): MemberStatus {
+    const r = this.raft;
+    const d = this.disk.raft;
+    return {
+      name: this.id,
+      id: memberId(this.id),
+      version: ETCD_VERSION,
+      dbSize: this.store.approximateDbSize(),
+      leader: r?.lead ? memberId(r.lead) : '',
+      raftTerm: d.term,
+      raftIndex: d.commit,
+      raftAppliedIndex: r?.appliedIndex ?? 0,
+      isLearner: false,
+      errors: [],
+    };
+  }
+
   snapshot(tail = 8): EtcdMemberSnapshot {
     const r = this.raft;
     const entries = this.disk.raft.entries;
@@ -229,6 +255,8 @@ export class EtcdMember {
       this.handleTxn(m.payload as TxnCall, m.from);
     } else if (m.type === EtcdMsg.Range) {
       this.handleRange(m.payload as RangeCall, m.from);
+    } else if (m.type === EtcdMsg.Status) {
+      this.reply(m.from, { reqId: (m.payload as { reqId: number }).reqId, result: { kind: 'status', status: this.status() } });
     } else if (m.type === EtcdMsg.Watch) {
       this.handleWatch(m.payload as WatchCall, m.from);
     } else if (m.type === EtcdMsg.WatchCancel) {

@@ -7,6 +7,8 @@ import type { RangeResult, TxnRequest, TxnResult, WatchEvent } from './kvStore';
 export const EtcdMsg = {
   Txn: 'EtcdTxn',
   Range: 'EtcdRange',
+  /** A member's own status (etcd's Maintenance.Status): answered without asking the others. */
+  Status: 'EtcdStatus',
   Response: 'EtcdResp',
   Watch: 'EtcdWatch',
   WatchCancel: 'EtcdWatchCancel',
@@ -35,7 +37,31 @@ export interface RangeCall {
   readonly serializable: boolean;
 }
 
-export type EtcdResult = { readonly kind: 'txn'; readonly txn: TxnResult } | { readonly kind: 'range'; readonly range: RangeResult };
+export type EtcdResult =
+  | { readonly kind: 'txn'; readonly txn: TxnResult }
+  | { readonly kind: 'range'; readonly range: RangeResult }
+  | { readonly kind: 'status'; readonly status: MemberStatus };
+
+/** What etcd's Status RPC answers about one member. */
+export interface MemberStatus {
+  readonly name: string;
+  /** The member ID as etcd prints it: 16 hex digits. */
+  readonly id: string;
+  readonly version: string;
+  /** Bytes of the backend database. */
+  readonly dbSize: number;
+  /** The ID of the leader this member believes in, or "" for none. */
+  readonly leader: string;
+  readonly raftTerm: number;
+  /** The committed index. */
+  readonly raftIndex: number;
+  readonly raftAppliedIndex: number;
+  readonly isLearner: boolean;
+  readonly errors: readonly string[];
+}
+
+/** The version of etcd the simulated members report (the one kubeadm 1.31 installs). */
+export const ETCD_VERSION = '3.5.15';
 
 export interface EtcdResponse {
   readonly reqId: number;

@@ -98,6 +98,16 @@ export class KvStore {
     return this.data.size;
   }
 
+  /**
+   * About what etcd's bbolt file would weigh: it starts at 20 KiB and grows in 4 KiB pages
+   * with every revision kept (keys, values and per-revision overhead).
+   */
+  approximateDbSize(): number {
+    let bytes = 0;
+    for (const h of this.history) bytes += h.event.kv.key.length + h.event.kv.value.length + 64;
+    return 20_480 + Math.ceil(bytes / 4096) * 4096;
+  }
+
   get(key: string): KeyValue | undefined {
     return this.data.get(key);
   }
