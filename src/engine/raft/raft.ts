@@ -24,7 +24,7 @@ interface Progress {
   state: 'probe' | 'replicate';
   /** In probe state, a MsgApp is outstanding: wait for its answer or the next heartbeat. */
   probeSent: boolean;
-  /** Heard from during the current check-quorum window. */
+  /** Heard from since the last check-quorum round. */
   recentActive: boolean;
   /** The highest commit index sent to this follower, so the leader knows when to tell it of a newer one. */
   sentCommit: number;
