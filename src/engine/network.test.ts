@@ -201,6 +201,22 @@ describe('Network partitions and dead hosts', () => {
     expect(delivered.map((m) => m.payload)).toEqual([1, 2, 3]);
   });
 
+  it('delivers to the process listening on the message\'s port, and to no other', () => {
+    const { w, net, delivered } = makeWorld();
+    const api: Message[] = [];
+    net.setHandler('b1', (m) => api.push(m), '6443');
+    net.send('a1', 'b1', 'Get', 1, '6443');
+    net.send('a1', 'b1', 'MsgApp', 2);
+    net.send('a1', 'b1', 'Nobody', 3, '9999');
+    w.runFor(50);
+    expect(api.map((m) => m.payload)).toEqual([1]);
+    expect(delivered.map((m) => m.payload)).toEqual([2]);
+    net.setHandler('b1', undefined, '6443');
+    net.send('a1', 'b1', 'Get', 4, '6443');
+    w.runFor(50);
+    expect(api).toHaveLength(1);
+  });
+
   it('tells status listeners when a host dies or comes back, once per change', () => {
     const { net } = makeWorld();
     const seen: string[] = [];

@@ -64,6 +64,8 @@ export interface Message<P = unknown> {
   readonly to: HostId;
   /** Protocol message type, e.g. "MsgApp": shown in traces and the UI. */
   readonly type: string;
+  /** Which process on the receiving host gets it ("" is the host's main process). */
+  readonly port: string;
   readonly payload: P;
   readonly sentAt: number;
   readonly deliverAt: number;
@@ -108,7 +110,8 @@ interface HostRec {
   /** Outside the cluster's network (the learner's machine): partitions never cut it off. */
   readonly external: boolean;
   alive: boolean;
-  handler: MessageHandler | undefined;
+  /** One process per port; "" is the host's main process. */
+  readonly handlers: Map<string, MessageHandler>;
 }
 
 interface InFlight {
@@ -187,7 +190,8 @@ export class Network {
     if (id === '*' || zone === '*') throw new Error('"*" is reserved: it means every host');
     if (this.hostList.length >= MAX_HOSTS) throw new Error(`at most ${MAX_HOSTS} hosts`);
     const external = options.external ?? false;
-    const rec: HostRec = { id, index: this.hostList.length, zone, external, alive: true, handler };
+    const rec: HostRec = { id, index: this.hostList.length, zone, external, alive: true, handlers: new Map() };
+    if (handler !== undefined) rec.handlers.set('', handler);
     this.hostsById.set(id, rec);
     this.hostList.push(rec);
     if (!external) this.zoneNames.add(zone);
@@ -201,9 +205,15 @@ export class Network {
     this.linkCache.clear();
   }
 
-  /** Sets (or replaces) the function that receives the messages delivered to a host. */
-  setHandler(id: HostId, handler: MessageHandler | undefined): void {
-    this.host(id).handler = handler;
+  /**
+   * Sets (or replaces, or with undefined removes) the process that receives a host's messages
+   * on a port. Several processes share a host this way (an etcd member and an API server on a
+   * master); a message to a port nobody listens on is delivered and ignored, as a closed port drops it.
+   */
+  setHandler(id: HostId, handler: MessageHandler | undefined, port = ''): void {
+    const handlers = this.host(id).handlers;
+    if (handler === undefined) handlers.delete(port);
+    else handlers.set(port, handler);
   }
 
   hosts(): HostInfo[] {
@@ -353,7 +363,7 @@ export class Network {
    * undefined if it was dropped at once (sender down, partition, loss); either
    * way the trace records what happened.
    */
-  send<P>(from: HostId, to: HostId, type: string, payload: P): Message<P> | undefined {
+  send<P>(from: HostId, to: HostId, type: string, payload: P, port = ''): Message<P> | undefined {
     const src = this.host(from);
     const dst = this.host(to);
     const now = this.sched.now;
@@ -363,6 +373,7 @@ export class Network {
       from,
       to,
       type,
+      port,
       payload,
       sentAt: now,
       deliverAt: now,
@@ -424,7 +435,7 @@ export class Network {
     for (const [k, t] of fifo) h.num(k).num(t);
     const flying = this.inFlight();
     h.u32(flying.length);
-    for (const m of flying) h.num(m.id).u32(m.copy).str(m.from).str(m.to).str(m.type).num(m.sentAt).num(m.deliverAt);
+    for (const m of flying) h.num(m.id).u32(m.copy).str(m.from).str(m.to).str(m.type).str(m.port).num(m.sentAt).num(m.deliverAt);
     h.num(this.nextMsgId).num(this.traceSeq).str(this.traceHash());
     h.num(this.stats.sent).num(this.stats.delivered).num(this.stats.dropped).num(this.stats.duplicated);
   }
@@ -502,7 +513,7 @@ export class Network {
     }
     this.stats.delivered++;
     this.record('deliver', msg);
-    dst.handler?.(msg);
+    dst.handlers.get(msg.port)?.(msg);
   }
 
   private dropNow(msg: Message, reason: DropReason): undefined {
