@@ -42,14 +42,16 @@ export class EtcdClient {
     /** How long to wait for any answer; longer than the members' own request timeout. */
     private readonly deadlineMs = 8_000,
     otherHandler?: (m: Message) => void,
+    /** The port this client listens on for answers ("" = the host's main process). */
+    private readonly port = '',
   ) {
     this.otherHandler = otherHandler;
-    world.net.setHandler(host, (m) => this.receive(m));
+    world.net.setHandler(host, (m) => this.receive(m), port);
   }
 
   txn(member: string, txn: TxnRequest, done: (o: ClientOutcome) => void): void {
     const reqId = this.track(done);
-    const call: TxnCall = { reqId, txn };
+    const call: TxnCall = { reqId, txn, ...this.replyTo() };
     this.world.net.send(this.host, member, EtcdMsg.Txn, call);
   }
 
@@ -60,27 +62,27 @@ export class EtcdClient {
     done: (o: ClientOutcome) => void,
   ): void {
     const reqId = this.track(done, opts.deadlineMs);
-    const call: RangeCall = { reqId, key, prefix: opts.prefix ?? false, serializable: opts.serializable ?? false };
+    const call: RangeCall = { reqId, key, prefix: opts.prefix ?? false, serializable: opts.serializable ?? false, ...this.replyTo() };
     this.world.net.send(this.host, member, EtcdMsg.Range, call);
   }
 
   /** Asks one member for its status (etcd's Maintenance.Status). */
   status(member: string, done: (o: ClientOutcome) => void, deadlineMs = 5_000): void {
     const reqId = this.track(done, deadlineMs);
-    this.world.net.send(this.host, member, EtcdMsg.Status, { reqId });
+    this.world.net.send(this.host, member, EtcdMsg.Status, { reqId, ...this.replyTo() });
   }
 
   /** Starts a watch on one member; `onEvents` gets its stream (events, progress, cancellation). */
   watch(member: string, call: Omit<WatchCall, 'watchId'>, onEvents: (ev: WatchEvents, from: string) => void): number {
     const watchId = ++this.nextReq;
     this.watches.set(watchId, { deliver: onEvents, nextSeq: 1, early: new Map() });
-    this.world.net.send(this.host, member, EtcdMsg.Watch, { ...call, watchId } satisfies WatchCall);
+    this.world.net.send(this.host, member, EtcdMsg.Watch, { ...call, watchId, ...this.replyTo() } satisfies WatchCall);
     return watchId;
   }
 
   cancelWatch(member: string, watchId: number): void {
     this.watches.delete(watchId);
-    this.world.net.send(this.host, member, EtcdMsg.WatchCancel, { watchId });
+    this.world.net.send(this.host, member, EtcdMsg.WatchCancel, { watchId, ...this.replyTo() });
   }
 
   /** Forgets every request and watch: the client's host died. */
@@ -88,6 +90,10 @@ export class EtcdClient {
     for (const p of this.pending.values()) this.world.cancel(p.deadline);
     this.pending.clear();
     this.watches.clear();
+  }
+
+  private replyTo(): { replyPort?: string } {
+    return this.port === '' ? {} : { replyPort: this.port };
   }
 
   private track(done: (o: ClientOutcome) => void, deadlineMs = this.deadlineMs): number {

@@ -131,6 +131,18 @@ describe('etcd on three masters', () => {
     expect(old.raftMember?.appliedIndex).toBe(etcd.leader()?.raftMember?.commit);
   });
 
+  it('serves a client on the member\'s own host, on another port (as kube-apiserver talks to its local etcd)', () => {
+    const { world, etcd } = setup(6);
+    world.runUntil(3_000);
+    const local = new EtcdClient(world, 'master-2', 8_000, undefined, 'apiserver');
+    const r = call(world, (done) => local.txn('master-2', put('/registry/pods/default/a', '1'), done));
+    expect(r.outcome.ok).toBe(true);
+    // The member kept working through it: its own port is untouched.
+    world.runFor(1_000);
+    expect(etcd.member('master-2').kv.get('/registry/pods/default/a')?.value).toBe('1');
+    expect(etcd.member('master-2').raftMember?.lead).toBe(etcd.leader()?.id);
+  });
+
   it('streams a watch from a past revision: history first, then live changes, in order', () => {
     const { world, clientA } = setup(5);
     world.runUntil(3_000);

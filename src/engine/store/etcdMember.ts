@@ -48,6 +48,12 @@ export const DEFAULT_ETCD_SETTINGS: EtcdSettings = {
 
 const RAFT_TYPES = new Set<string>(Object.values(MessageType));
 
+/** "host:port" → [host, port]. */
+function splitAddress(address: string): [string, string] {
+  const i = address.lastIndexOf(':');
+  return [address.slice(0, i), address.slice(i + 1)];
+}
+
 /** A member's ID as etcd prints it (16 hex digits), derived from its name so runs agree. */
 export function memberId(name: string): string {
   return hashString(`etcd-member/${name}`);
@@ -251,16 +257,14 @@ export class EtcdMember {
     } else if (m.copy > 0) {
       // Client requests travel over TCP in etcd (gRPC): a copy the network made is what TCP would discard.
       return;
-    } else if (m.type === EtcdMsg.Txn) {
-      this.handleTxn(m.payload as TxnCall, m.from);
-    } else if (m.type === EtcdMsg.Range) {
-      this.handleRange(m.payload as RangeCall, m.from);
-    } else if (m.type === EtcdMsg.Status) {
-      this.reply(m.from, { reqId: (m.payload as { reqId: number }).reqId, result: { kind: 'status', status: this.status() } });
-    } else if (m.type === EtcdMsg.Watch) {
-      this.handleWatch(m.payload as WatchCall, m.from);
-    } else if (m.type === EtcdMsg.WatchCancel) {
-      this.watchers.delete(`${m.from}/${(m.payload as { watchId: number }).watchId}`);
+    } else {
+      // Answers go back to the host and port the request came from ("host:port").
+      const client = `${m.from}:${(m.payload as { replyPort?: string }).replyPort ?? ''}`;
+      if (m.type === EtcdMsg.Txn) this.handleTxn(m.payload as TxnCall, client);
+      else if (m.type === EtcdMsg.Range) this.handleRange(m.payload as RangeCall, client);
+      else if (m.type === EtcdMsg.Status) this.reply(client, { reqId: (m.payload as { reqId: number }).reqId, result: { kind: 'status', status: this.status() } });
+      else if (m.type === EtcdMsg.Watch) this.handleWatch(m.payload as WatchCall, client);
+      else if (m.type === EtcdMsg.WatchCancel) this.watchers.delete(`${client}/${(m.payload as { watchId: number }).watchId}`);
     }
     this.handleReady();
   }
@@ -388,7 +392,8 @@ export class EtcdMember {
   }
 
   private reply(client: string, resp: EtcdResponse): void {
-    this.world.net.send(this.id, client, EtcdMsg.Response, resp);
+    const [host, port] = splitAddress(client);
+    this.world.net.send(this.id, host, EtcdMsg.Response, resp, port);
   }
 
   private sendWatch(w: Watcher, events: WatchEvents['events'], canceled?: EtcdError): void {
@@ -399,6 +404,7 @@ export class EtcdMember {
       revision: this.store.revision,
       ...(canceled === undefined ? {} : { canceled }),
     };
-    this.world.net.send(this.id, w.client, EtcdMsg.WatchEvents, ev);
+    const [host, port] = splitAddress(w.client);
+    this.world.net.send(this.id, host, EtcdMsg.WatchEvents, ev, port);
   }
 }

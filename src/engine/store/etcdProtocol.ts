@@ -26,11 +26,14 @@ export type EtcdError = (typeof EtcdError)[keyof typeof EtcdError];
 
 export interface TxnCall {
   readonly reqId: number;
+  /** The port on the client's host that expects the answer ("" when omitted). */
+  readonly replyPort?: string;
   readonly txn: TxnRequest;
 }
 
 export interface RangeCall {
   readonly reqId: number;
+  readonly replyPort?: string;
   readonly key: string;
   readonly prefix: boolean;
   /** Serve from this member's store without asking the leader: fast, possibly stale. */
@@ -71,6 +74,7 @@ export interface EtcdResponse {
 
 export interface WatchCall {
   readonly watchId: number;
+  readonly replyPort?: string;
   readonly key: string;
   readonly prefix: boolean;
   /** First revision wanted (history at or after it is replayed). */
