@@ -1,0 +1,114 @@
+import { bytes, milliCpu, QuantityError } from '../quantity';
+import type { FieldError, KubeObject } from './apiObjects';
+import type { ResourceType } from './resources';
+
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+const SUBDOMAIN_MSG =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const DNS1035_MSG =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
+
+/**
+ * The semantic rules the API server enforces after the schema: those that bite learners
+ * (names, selectors matching template labels, containers, ports, requests within limits).
+ * Messages are Kubernetes' own.
+ */
+export function validateSemantics(t: ResourceType, o: KubeObject): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = o.metadata.name;
+  if (name === undefined || name === '') {
+    errors.push({ field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' });
+  } else if (t.kind === 'Service') {
+    if (!DNS1035.test(name) || name.length > 63) errors.push({ field: 'metadata.name', type: 'Invalid value', value: name, detail: DNS1035_MSG });
+  } else if (t.kind === 'Namespace') {
+    if (!LABEL.test(name) || name.length > 63) errors.push({ field: 'metadata.name', type: 'Invalid value', value: name, detail: LABEL_MSG });
+  } else if (!SUBDOMAIN.test(name) || name.length > 253) {
+    errors.push({ field: 'metadata.name', type: 'Invalid value', value: name, detail: SUBDOMAIN_MSG });
+  }
+
+  const spec = obj(o.spec);
+  if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(t.kind)) {
+    if (typeof spec?.replicas === 'number' && spec.replicas < 0) {
+      errors.push({ field: 'spec.replicas', type: 'Invalid value', value: spec.replicas, detail: 'must be greater than or equal to 0' });
+    }
+    const selector = obj(spec?.selector);
+    const template = obj(spec?.template);
+    const labels = (obj(obj(template?.metadata)?.labels) ?? {}) as Record<string, string>;
+    if (selector === undefined) errors.push({ field: 'spec.selector', type: 'Required value' });
+    else {
+      const match = (obj(selector.matchLabels) ?? {}) as Record<string, string>;
+      const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+      if (Object.keys(match).length === 0 && exprs.length === 0) {
+        errors.push({ field: 'spec.selector', type: 'Invalid value', value: selector, detail: 'empty selector is invalid for deployment' });
+      } else if (!Object.entries(match).every(([k, v]) => labels[k] === v)) {
+        errors.push({ field: 'spec.template.metadata.labels', type: 'Invalid value', value: labels, detail: '`selector` does not match template `labels`' });
+      }
+    }
+    if (template === undefined) errors.push({ field: 'spec.template', type: 'Required value' });
+    else validatePodSpec(obj(template.spec), 'spec.template.spec', errors);
+  } else if (t.kind === 'Job') {
+    const template = obj(spec?.template);
+    if (template === undefined) errors.push({ field: 'spec.template', type: 'Required value' });
+    else validatePodSpec(obj(template.spec), 'spec.template.spec', errors);
+  } else if (t.kind === 'Pod') {
+    validatePodSpec(spec, 'spec', errors);
+  } else if (t.kind === 'Service') {
+    const ports = Array.isArray(spec?.ports) ? (spec.ports as Obj[]) : [];
+    if (ports.length === 0 && spec?.clusterIP !== 'None') errors.push({ field: 'spec.ports', type: 'Required value' });
+    ports.forEach((p, i) => {
+      if (typeof p.port === 'number' && (p.port < 1 || p.port > 65535)) {
+        errors.push({ field: `spec.ports[${i}].port`, type: 'Invalid value', value: p.port, detail: 'must be between 1 and 65535, inclusive' });
+      }
+      if (ports.length > 1 && (p.name === undefined || p.name === '')) errors.push({ field: `spec.ports[${i}].name`, type: 'Required value' });
+    });
+  }
+  return errors;
+}
+
+function validatePodSpec(spec: Obj | undefined, path: string, errors: FieldError[]): void {
+  const containers = Array.isArray(spec?.containers) ? (spec.containers as Obj[]) : [];
+  if (containers.length === 0) {
+    errors.push({ field: `${path}.containers`, type: 'Required value' });
+    return;
+  }
+  const seen = new Set<string>();
+  containers.forEach((c, i) => {
+    const at = `${path}.containers[${i}]`;
+    const name = typeof c.name === 'string' ? c.name : '';
+    if (name !== '' && !LABEL.test(name)) errors.push({ field: `${at}.name`, type: 'Invalid value', value: name, detail: LABEL_MSG });
+    if (seen.has(name)) errors.push({ field: `${at}.name`, type: 'Duplicate value', value: name });
+    seen.add(name);
+    if (typeof c.image !== 'string' || c.image.trim() === '') errors.push({ field: `${at}.image`, type: 'Required value' });
+    const ports = Array.isArray(c.ports) ? (c.ports as Obj[]) : [];
+    ports.forEach((p, j) => {
+      if (typeof p.containerPort === 'number' && (p.containerPort < 1 || p.containerPort > 65535)) {
+        errors.push({ field: `${at}.ports[${j}].containerPort`, type: 'Invalid value', value: p.containerPort, detail: 'must be between 1 and 65535, inclusive' });
+      }
+    });
+    const requests = (obj(obj(c.resources)?.requests) ?? {}) as Record<string, string | number>;
+    const limits = (obj(obj(c.resources)?.limits) ?? {}) as Record<string, string | number>;
+    for (const [res, amount] of [
+      ['cpu', milliCpu],
+      ['memory', bytes],
+    ] as const) {
+      const req = requests[res];
+      const lim = limits[res];
+      try {
+        if (req !== undefined && lim !== undefined && amount(req) > amount(lim)) {
+          errors.push({ field: `${at}.resources.requests`, type: 'Invalid value', value: String(req), detail: `must be less than or equal to ${res} limit of ${String(lim)}` });
+        }
+      } catch (err) {
+        if (!(err instanceof QuantityError)) throw err;
+        errors.push({ field: `${at}.resources`, type: 'Invalid value', detail: err.message });
+      }
+    }
+  });
+}
