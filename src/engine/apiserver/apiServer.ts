@@ -146,7 +146,8 @@ export class ApiServer {
     }
     const type = resourceForKind(raw.apiVersion, raw.kind);
     if ('error' in type) return { ok: false, status: badRequest(type.error) };
-    const object = structuredClone(raw) as KubeObject;
+    // Request bodies are JSON: a JSON round trip is the deep copy that keeps exactly what would cross the wire.
+    const object = JSON.parse(JSON.stringify(raw)) as KubeObject;
     object.metadata = object.metadata ?? {};
     const name = typeof object.metadata.name === 'string' ? object.metadata.name : '';
     const schemaErrors = validateAgainstKind(raw.apiVersion, raw.kind, object) ?? [];
