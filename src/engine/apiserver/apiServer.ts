@@ -14,10 +14,13 @@ import {
   invalid,
   type KubeObject,
   notFound,
+  type Status,
   storageError,
 } from './apiObjects';
 import { applyDefaults } from './defaults';
-import { apiVersionOf, etcdKey, resourceForKind, type ResourceType } from './resources';
+import { API_PORT, ApiMsg, type ApiRequest, type ApiResponse, type ReadyzRequest, type ReadyzResponse } from './apiProtocol';
+import type { Message } from '../network';
+import { apiVersionOf, etcdKey, resolveResource, resourceForKind, type ResourceType } from './resources';
 import { validateSemantics } from './validation';
 
 /** The port kube-apiserver's process listens on for its local etcd's answers. */
@@ -47,6 +50,44 @@ export class ApiServer {
     private readonly uids: Rng,
   ) {
     this.etcd = new EtcdClient(world, host, 8_000, undefined, ETCD_CLIENT_PORT);
+  }
+
+  /** Starts serving the API on the master's port 6443 (kubectl, kubelets and controllers call here). */
+  listen(): void {
+    this.world.net.setHandler(this.host, (m) => this.serve(m), API_PORT);
+  }
+
+  /** Stops serving: the master died. Requests in progress are never answered. */
+  stop(): void {
+    this.world.net.setHandler(this.host, undefined, API_PORT);
+    this.etcd.reset();
+  }
+
+  private serve(m: Message): void {
+    if (m.copy > 0) return; // HTTP runs over TCP: network-made copies never reach the server.
+    if (m.type === ApiMsg.Readyz) {
+      const req = m.payload as ReadyzRequest;
+      // The etcd check of /readyz: a quorum read of a health key, with a short deadline.
+      this.etcd.range(this.host, 'health', { deadlineMs: 1_000 }, (o) => {
+        const resp: ReadyzResponse = { reqId: req.reqId, ready: o.ok, detail: o.ok ? '' : `[-]etcd failed: ${etcdMessage(o)}` };
+        this.world.net.send(this.host, m.from, ApiMsg.ReadyzResponse, resp, req.replyPort);
+      });
+      return;
+    }
+    if (m.type !== ApiMsg.Request) return;
+    const req = m.payload as ApiRequest;
+    const answer = (result: ApiResult<unknown>): void => {
+      const resp: ApiResponse = { reqId: req.reqId, server: this.host, result };
+      this.world.net.send(this.host, m.from, ApiMsg.Response, resp, req.replyPort);
+    };
+    const opts = { ...(req.namespace === undefined ? {} : { namespace: req.namespace }), ...(req.dryRun ? { dryRun: true } : {}) };
+    if (req.verb === 'create') return this.create(req.body, opts, answer);
+    if (req.verb === 'update') return this.update(req.body, opts, answer);
+    const type = resolveResource(req.resource ?? '');
+    if ('error' in type) return answer({ ok: false, status: notFoundResource(type.error) });
+    if (req.verb === 'list') return this.list(type, type.namespaced ? req.namespace : undefined, answer);
+    if (req.verb === 'get') return this.get(type, req.namespace, req.name ?? '', answer);
+    return this.delete(type, req.namespace, req.name ?? '', answer);
   }
 
   create(body: unknown, opts: { namespace?: string; dryRun?: boolean }, done: Done<KubeObject>): void {
@@ -181,6 +222,11 @@ export class ApiServer {
     const hex = Array.from({ length: 4 }, () => this.uids.u32().toString(16).padStart(8, '0')).join('');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16] as string, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
+}
+
+/** An unknown resource in the URL path: 404 with the server's own words. */
+function notFoundResource(message: string): Status {
+  return { ...badRequest(message), code: 404, reason: 'NotFound' };
 }
 
 function fromStorage(kv: KeyValue): KubeObject {
