@@ -1,0 +1,124 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ApiClient } from '../engine/apiserver/apiClient';
+import { ApiServer } from '../engine/apiserver/apiServer';
+import { Cluster } from '../engine/cluster';
+import type { Fault } from '../engine/faults';
+import { describeFault } from '../engine/faults';
+import { runKubectl } from './kubectl';
+import type { KubectlEnv, KubectlResult } from './kubectlEnv';
+
+const MASTERS = ['master-1', 'master-2', 'master-3'];
+
+function setup(): { cluster: Cluster; env: KubectlEnv } {
+  const cluster = new Cluster({ seed: 1 });
+  const rng = cluster.world.rng.fork('apiserver');
+  for (const m of MASTERS) new ApiServer(cluster.world, m, rng.fork(m)).listen();
+  cluster.world.net.addHost('laptop', 'outside', undefined, { external: true });
+  const clients = new Map<string, ApiClient>([['kubernetes-admin@kubeplay', new ApiClient(cluster.world, { host: 'laptop', port: 'kubectl', servers: MASTERS })]]);
+  for (const m of MASTERS) clients.set(m, new ApiClient(cluster.world, { host: 'laptop', port: `kubectl-${m}`, servers: MASTERS, pinned: m }));
+  return { cluster, env: { world: cluster.world, defaultContext: 'kubernetes-admin@kubeplay', clients } };
+}
+
+function run(env: KubectlEnv, line: string, stdin?: string): KubectlResult {
+  let r: KubectlResult | undefined;
+  runKubectl(env, line, stdin, (x) => (r = x));
+  const limit = env.world.now + 120_000;
+  while (r === undefined && env.world.now < limit && env.world.step());
+  if (r === undefined) throw new Error(`kubectl ${line} never finished`);
+  return r;
+}
+
+const MANIFESTS = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: { app: web }
+  ports:
+    - port: 80
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: tools
+spec:
+  containers:
+    - name: shell
+      image: busybox
+`;
+
+type Step = { kubectl: string; stdin?: string } | { fault: Fault } | { wait: number };
+
+function transcript(steps: Step[]): string {
+  const { cluster, env } = setup();
+  let out = '';
+  for (const s of steps) {
+    if ('wait' in s) cluster.world.runFor(s.wait);
+    else if ('fault' in s) {
+      cluster.applyFault(s.fault);
+      out += `! ${describeFault(s.fault)}\n`;
+    } else {
+      const r = run(env, s.kubectl, s.stdin);
+      out += `[${(cluster.world.now / 1000).toFixed(3)}s] $ kubectl ${s.kubectl}\n${r.stdout}${r.stderr}exit ${r.exitCode}\n\n`;
+    }
+  }
+  return out;
+}
+
+const GOLDEN = new URL('./testdata/kubectl.txt', import.meta.url);
+
+describe('kubectl', () => {
+  it('matches the golden transcript (UPDATE_GOLDEN=1 rewrites it)', () => {
+    const actual = transcript([
+      { kubectl: 'get pods' },
+      { wait: 5_000 },
+      { kubectl: 'get pods' },
+      { kubectl: 'create -f -', stdin: MANIFESTS },
+      { kubectl: 'create -f -', stdin: MANIFESTS },
+      { wait: 65_000 },
+      { kubectl: 'get deployments' },
+      { kubectl: 'get deploy web -o wide' },
+      { kubectl: 'get svc' },
+      { kubectl: 'get pods -A' },
+      { kubectl: 'get po debug -n tools -o name' },
+      { kubectl: 'get deployment web -o yaml' },
+      { fault: { partition: [['zone-a'], ['zone-b']] } },
+      { wait: 5_000 },
+      { kubectl: 'delete svc web' },
+      { kubectl: 'delete pod debug -n tools --context master-3' },
+      { fault: { heal: 'all' } },
+      { wait: 5_000 },
+      { kubectl: 'get pods -A' },
+      { kubectl: 'delete svc web' },
+      { kubectl: 'get svc web' },
+      { kubectl: 'gett pods' },
+      { kubectl: 'get deploymnets' },
+      { kubectl: 'get pods -o tablee' },
+      { kubectl: 'get pods --context master-9' },
+      { kubectl: 'create -f -', stdin: 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: x\n' },
+      { kubectl: 'create -f -', stdin: MANIFESTS.replace('labels: { app: web }\n    spec:', 'labels: { app: other }\n    spec:').split('---')[0] },
+      { kubectl: 'create -f - --dry-run=server', stdin: MANIFESTS.replace(/name: web/g, 'name: web2').split('---')[0] },
+      { kubectl: 'get deploy' },
+    ]);
+    if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, actual);
+    expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));
+  });
+});
