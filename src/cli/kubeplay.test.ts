@@ -45,13 +45,31 @@ describe('kubeplay run', () => {
     expect(r.out).toMatch(/\n\[35\.\d+s\] end: state [0-9a-f]{16}\n$/);
   });
 
-  it('reports, without stopping, a kubectl action it cannot run yet', () => {
-    const s = 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: k }\nactions:\n  - { at: 1s, kubectl: "get pods" }\n  - { at: 2s, fault: { kill: worker-1 } }\n';
+  it('runs kubectl actions, reading the scenario\'s manifests for -f -, and reports failures without stopping', () => {
+    const s = [
+      'apiVersion: kubeplay/v1',
+      'kind: Scenario',
+      'metadata: { name: k }',
+      'manifests: |',
+      '  apiVersion: v1',
+      '  kind: ConfigMap',
+      '  metadata: { name: settings }',
+      '  data: { color: blue }',
+      'actions:',
+      '  - { at: 1s, kubectl: "get pods" }',
+      '  - { at: 5s, kubectl: "create -f -" }',
+      '  - { at: 6s, kubectl: "get configmaps" }',
+      '  - { at: 7s, fault: { kill: worker-1 } }',
+      '',
+    ].join('\n');
     const r = cli(['run', 's.yaml', '--json'], { 's.yaml': s });
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ action: 'kubectl', exitCode: 127 });
-    expect(lines[1]).toMatchObject({ action: 'fault', command: 'kill worker-1', at: 2000 });
+    // At 1 s etcd has no leader yet, so no API server is ready behind the load balancer.
+    expect(lines[0]).toMatchObject({ action: 'kubectl', exitCode: 1, stderr: 'Unable to connect to the server: EOF\n' });
+    expect(lines[1]).toMatchObject({ exitCode: 0, stdout: 'configmap/settings created\n' });
+    expect(lines[2]).toMatchObject({ exitCode: 0, stdout: 'NAME       DATA   AGE\nsettings   1      1s\n' });
+    expect(lines[3]).toMatchObject({ action: 'fault', command: 'kill worker-1', at: 7000 });
   });
 
   it('exits 2 with file:line:column for an invalid scenario, and for bad flags', () => {

@@ -1,3 +1,5 @@
+import { ApiClient } from './apiserver/apiClient';
+import { ApiServer } from './apiserver/apiServer';
 import { applyFault, type Fault } from './faults';
 import { Hasher } from './hash';
 import type { NetworkConfig, NetworkStats } from './network';
@@ -60,6 +62,10 @@ export class Cluster {
   readonly nodes: readonly NodeSpec[];
   /** The replicated store of the control plane: one member per master. */
   readonly etcd: EtcdCluster;
+  /** kube-apiserver on every master, over that master's etcd member; it serves while its host is up. */
+  readonly apiServers: ReadonlyMap<string, ApiServer>;
+  /** The masters, in order: the API servers a load balancer spreads requests over. */
+  readonly masters: readonly string[];
 
   constructor(options: ClusterOptions) {
     this.spec = options.spec ?? DEFAULT_CLUSTER_SPEC;
@@ -71,7 +77,27 @@ export class Cluster {
     });
     for (const node of this.nodes) this.world.net.addHost(node.name, node.zone);
     const masters = this.nodes.filter((n) => n.role === 'control-plane').map((n) => n.name);
+    this.masters = masters;
     this.etcd = new EtcdCluster(this.world, masters, options.etcd);
+    const uids = this.world.rng.fork('apiserver');
+    const apiServers = new Map(masters.map((m) => [m, new ApiServer(this.world, m, uids.fork(m))]));
+    this.apiServers = apiServers;
+    for (const [host, api] of apiServers) if (this.world.net.isAlive(host)) api.listen();
+    // Registered after etcd's listener, so on a restart the member is up before its API server.
+    this.world.net.onHostStatus((id, alive) => {
+      const api = apiServers.get(id);
+      if (api === undefined) return;
+      if (alive) api.listen();
+      else api.stop();
+    });
+  }
+
+  /**
+   * A client of the Kubernetes API on a host: through the load balancer over every API server,
+   * or pinned to one master (kubectl --context master-3).
+   */
+  apiClient(host: string, port: string, pinned?: string): ApiClient {
+    return new ApiClient(this.world, { host, port, servers: this.masters, ...(pinned === undefined ? {} : { pinned }) });
   }
 
   /** The world's state hash plus every etcd member's Raft and store state. */

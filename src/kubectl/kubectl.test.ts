@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ApiClient } from '../engine/apiserver/apiClient';
-import { ApiServer } from '../engine/apiserver/apiServer';
+import type { ApiClient } from '../engine/apiserver/apiClient';
 import { Cluster } from '../engine/cluster';
 import type { Fault } from '../engine/faults';
 import { describeFault } from '../engine/faults';
@@ -12,11 +11,9 @@ const MASTERS = ['master-1', 'master-2', 'master-3'];
 
 function setup(): { cluster: Cluster; env: KubectlEnv } {
   const cluster = new Cluster({ seed: 1 });
-  const rng = cluster.world.rng.fork('apiserver');
-  for (const m of MASTERS) new ApiServer(cluster.world, m, rng.fork(m)).listen();
   cluster.world.net.addHost('laptop', 'outside', undefined, { external: true });
-  const clients = new Map<string, ApiClient>([['kubernetes-admin@kubeplay', new ApiClient(cluster.world, { host: 'laptop', port: 'kubectl', servers: MASTERS })]]);
-  for (const m of MASTERS) clients.set(m, new ApiClient(cluster.world, { host: 'laptop', port: `kubectl-${m}`, servers: MASTERS, pinned: m }));
+  const clients = new Map<string, ApiClient>([['kubernetes-admin@kubeplay', cluster.apiClient('laptop', 'kubectl')]]);
+  for (const m of MASTERS) clients.set(m, cluster.apiClient('laptop', `kubectl-${m}`, m));
   return { cluster, env: { world: cluster.world, defaultContext: 'kubernetes-admin@kubeplay', clients } };
 }
 

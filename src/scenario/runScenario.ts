@@ -3,6 +3,8 @@ import { describeFault } from '../engine/faults';
 import { EtcdClient } from '../engine/store/etcdClient';
 import { runEtcdctl } from '../kubectl/etcdctl/etcdctl';
 import type { CommandResult, EtcdctlEnv } from '../kubectl/etcdctl/etcdctlEnv';
+import { runKubectl } from '../kubectl/kubectl';
+import type { KubectlEnv } from '../kubectl/kubectlEnv';
 import type { Scenario, ScenarioAction } from './scenario';
 
 /** One line of a run's record: what ran, when, and what it printed. */
@@ -44,6 +46,11 @@ export function runScenario(scenario: Scenario, options: { untilMs?: number; see
     client: new EtcdClient(world, CONSOLE_HOST),
     memberIPs: new Map(cluster.nodes.filter((n) => n.role === 'control-plane').map((n) => [n.name, n.internalIP])),
   };
+  // kubectl's contexts: the cluster's (through the load balancer), and one pinned to each master.
+  const defaultContext = 'kubernetes-admin@kubeplay';
+  const clients = new Map([[defaultContext, cluster.apiClient(CONSOLE_HOST, 'kubectl')]]);
+  for (const m of cluster.masters) clients.set(m, cluster.apiClient(CONSOLE_HOST, `kubectl-${m}`, m));
+  const kubectl: KubectlEnv = { world, defaultContext, clients };
   const records: ActionRecord[] = [];
   for (const action of scenario.actions) {
     if (action.atMs > world.now) world.runUntil(action.atMs);
@@ -53,7 +60,11 @@ export function runScenario(scenario: Scenario, options: { untilMs?: number; see
       records.push({ at, action: 'fault', command: describeFault(action.fault), exitCode: 0, stdout: '', stderr: '' });
       continue;
     }
-    const result = action.kind === 'etcdctl' ? runToEnd(world, (done) => runEtcdctl(env, action.command, done)) : kubectlUnavailable();
+    const result =
+      action.kind === 'etcdctl'
+        ? runToEnd(world, (done) => runEtcdctl(env, action.command, done))
+        : // `-f -` with no stdin of its own reads the scenario's manifests.
+          runToEnd(world, (done) => runKubectl(kubectl, action.command, action.stdin ?? scenario.manifests, done));
     records.push({ at, action: action.kind, command: action.command, ...result });
   }
   const until = options.untilMs ?? world.now;
@@ -67,11 +78,6 @@ function runToEnd(world: Cluster['world'], start: (done: (r: CommandResult) => v
   const limit = world.now + COMMAND_LIMIT_MS;
   while (result === undefined && world.now < limit && world.step());
   return result ?? { exitCode: 1, stdout: '', stderr: 'Error: the command got no answer\n' };
-}
-
-/** kubectl needs the API server, which is being built (issue 4): say so instead of pretending. */
-function kubectlUnavailable(): CommandResult {
-  return { exitCode: 127, stdout: '', stderr: 'kubectl: not available yet: this build of Kubeplay has no API server\n' };
 }
 
 /** The transcript form: "[1m30s] $ etcdctl …" followed by exactly what the console would show. */

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../cluster';
 import type { KubeObject } from './apiObjects';
-import { ApiClient, type ApiCallResult } from './apiClient';
-import { ApiServer } from './apiServer';
+import type { ApiClient, ApiCallResult } from './apiClient';
 
 const MASTERS = ['master-1', 'master-2', 'master-3'];
 
 function setup(seed = 1) {
   const cluster = new Cluster({ seed });
-  const rng = cluster.world.rng.fork('apiserver');
-  for (const m of MASTERS) new ApiServer(cluster.world, m, rng.fork(m)).listen();
   cluster.world.net.addHost('laptop', 'outside', undefined, { external: true });
-  const lb = new ApiClient(cluster.world, { host: 'laptop', port: 'kubectl', servers: MASTERS });
-  const pinned = new ApiClient(cluster.world, { host: 'laptop', port: 'kubectl-3', servers: MASTERS, pinned: 'master-3' });
+  const lb = cluster.apiClient('laptop', 'kubectl');
+  const pinned = cluster.apiClient('laptop', 'kubectl-3', 'master-3');
   return { cluster, lb, pinned };
 }
 

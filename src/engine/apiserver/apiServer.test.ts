@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../cluster';
 import type { ApiResult, KubeObject } from './apiObjects';
-import { ApiServer } from './apiServer';
+import type { ApiServer } from './apiServer';
 import { resolveResource, type ResourceType } from './resources';
 
 function setup(seed = 1) {
   const cluster = new Cluster({ seed });
-  const rng = cluster.world.rng.fork('apiserver');
-  const api = (host: string) => new ApiServer(cluster.world, host, rng.fork(host));
+  const api = (host: string): ApiServer => cluster.apiServers.get(host) as ApiServer;
   cluster.world.runUntil(3_000);
   return { cluster, a: api('master-1'), c: api('master-3') };
 }

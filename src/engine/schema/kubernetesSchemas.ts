@@ -1,4 +1,4 @@
-import generated from '../../generated/kubernetes-schemas.json';
+import { KUBERNETES_SCHEMAS } from '../../generated/kubernetes-schemas';
 import { type JsonSchema, type SchemaError, validateSchema } from './jsonSchema';
 
 /**
@@ -6,7 +6,7 @@ import { type JsonSchema, type SchemaError, validateSchema } from './jsonSchema'
  * official Kubernetes types (the kubernetes-types package; see
  * scripts/generate-schemas.mjs), never written by hand.
  */
-const root = generated as unknown as { generatedFrom: string; kinds: Record<string, JsonSchema>; definitions: Record<string, JsonSchema> };
+const root = KUBERNETES_SCHEMAS as { generatedFrom: string; kinds: Record<string, JsonSchema>; definitions: Record<string, JsonSchema> };
 
 /** Where the schemas came from, e.g. "kubernetes-types@1.30.0 …". */
 export const SCHEMA_SOURCE = root.generatedFrom;
