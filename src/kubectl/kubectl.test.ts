@@ -62,6 +62,32 @@ spec:
       image: busybox
 `;
 
+const SHOP_V1 = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+  labels: { app: shop, tier: front }
+spec:
+  replicas: 2
+  selector:
+    matchLabels: { app: shop }
+  template:
+    metadata:
+      labels: { app: shop }
+    spec:
+      containers:
+        - name: shop
+          image: nginx:1.27
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: shop-settings
+data:
+  color: blue
+`;
+const SHOP_V2 = SHOP_V1.replace('replicas: 2', 'replicas: 5').replace('labels: { app: shop, tier: front }', 'labels: { app: shop }');
+
 type Step = { kubectl: string; stdin?: string } | { fault: Fault } | { wait: number };
 
 function transcript(steps: Step[]): string {
@@ -114,6 +140,12 @@ describe('kubectl', () => {
       { kubectl: 'create -f -', stdin: MANIFESTS.replace('labels: { app: web }\n    spec:', 'labels: { app: other }\n    spec:').split('---')[0] },
       { kubectl: 'create -f - --dry-run=server', stdin: MANIFESTS.replace(/name: web/g, 'name: web2').split('---')[0] },
       { kubectl: 'get deploy' },
+      { kubectl: 'apply -f -', stdin: SHOP_V1 },
+      { kubectl: 'apply -f -', stdin: SHOP_V1 },
+      { kubectl: 'apply -f - --dry-run=client', stdin: SHOP_V2 },
+      { kubectl: 'apply -f -', stdin: SHOP_V2 },
+      { kubectl: 'get deploy shop -o yaml' },
+      { kubectl: 'apply -f -', stdin: SHOP_V2 },
     ]);
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, actual);
     expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));

@@ -1,11 +1,12 @@
 import { closest } from '../engine/schema/jsonSchema';
+import { apply } from './commands/apply';
 import { create } from './commands/create';
 import { del } from './commands/delete';
 import { get } from './commands/get';
 import { fail, type KubectlCommand, type KubectlEnv, type KubectlFlags, type KubectlResult } from './kubectlEnv';
 import { shellWords } from './shellWords';
 
-const COMMANDS: Record<string, KubectlCommand> = { get, create, delete: del };
+const COMMANDS: Record<string, KubectlCommand> = { get, apply, create, delete: del };
 
 /**
  * kubectl over the simulated cluster. `line` is what follows "kubectl"; `stdin` is what `-f -`
@@ -72,7 +73,7 @@ export function runKubectl(env: KubectlEnv, line: string, stdin: string | undefi
   }
   if (missing !== undefined) return done(fail(missing));
   const [command, ...rest] = args;
-  if (command === undefined) return done(fail('error: a command is needed: get, create, delete'));
+  if (command === undefined) return done(fail(`error: a command is needed: ${Object.keys(COMMANDS).join(', ')}`));
   const run = COMMANDS[command];
   if (run === undefined) {
     const near = closest(command, Object.keys(COMMANDS));
