@@ -146,6 +146,13 @@ describe('kubectl', () => {
       { kubectl: 'apply -f -', stdin: SHOP_V2 },
       { kubectl: 'get deploy shop -o yaml' },
       { kubectl: 'apply -f -', stdin: SHOP_V2 },
+      { kubectl: 'api-resources' },
+      { kubectl: 'version' },
+      { kubectl: 'cluster-info' },
+      { kubectl: 'config get-contexts' },
+      { kubectl: 'config use-context master-3' },
+      { kubectl: 'config current-context' },
+      { kubectl: 'config use-context master-9' },
     ]);
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, actual);
     expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));

@@ -1,12 +1,25 @@
 import { closest } from '../engine/schema/jsonSchema';
+import { apiResources } from './commands/apiResources';
 import { apply } from './commands/apply';
+import { clusterInfo } from './commands/clusterInfo';
+import { config } from './commands/config';
 import { create } from './commands/create';
 import { del } from './commands/delete';
 import { get } from './commands/get';
+import { version } from './commands/version';
 import { fail, type KubectlCommand, type KubectlEnv, type KubectlFlags, type KubectlResult } from './kubectlEnv';
 import { shellWords } from './shellWords';
 
-const COMMANDS: Record<string, KubectlCommand> = { get, apply, create, delete: del };
+const COMMANDS: Record<string, KubectlCommand> = {
+  get,
+  apply,
+  create,
+  delete: del,
+  'api-resources': apiResources,
+  'cluster-info': clusterInfo,
+  config,
+  version,
+};
 
 /**
  * kubectl over the simulated cluster. `line` is what follows "kubectl"; `stdin` is what `-f -`

@@ -10,11 +10,18 @@ export interface KubectlResult {
 /** Where kubectl runs: the world (for AGE), and one API client per context. */
 export interface KubectlEnv {
   readonly world: World;
-  /** The context in use when no --context is given. */
-  readonly defaultContext: string;
+  /** The context in use when no --context is given (`kubectl config use-context` changes it). */
+  defaultContext: string;
   /** Context name → client: "kubernetes-admin@kubeplay" goes through the load balancer, "master-3" is pinned. */
   readonly clients: ReadonlyMap<string, ApiClient>;
+  /** The address clients use for the API: the load balancer's. */
+  readonly server?: string;
 }
+
+/** The Kubernetes version the simulated cluster reports (what kubeadm 1.31 would install). */
+export const KUBERNETES_VERSION = 'v1.31.4';
+/** The load balancer in front of the API servers (kubeadm's --control-plane-endpoint). */
+export const CONTROL_PLANE_ENDPOINT = 'https://10.0.0.100:6443';
 
 export interface KubectlFlags {
   namespace?: string;
