@@ -6,6 +6,7 @@ import { config } from './commands/config';
 import { create } from './commands/create';
 import { del } from './commands/delete';
 import { get } from './commands/get';
+import { scale } from './commands/scale';
 import { version } from './commands/version';
 import { fail, type KubectlCommand, type KubectlEnv, type KubectlFlags, type KubectlResult } from './kubectlEnv';
 import { shellWords } from './shellWords';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, KubectlCommand> = {
   apply,
   create,
   delete: del,
+  scale,
   'api-resources': apiResources,
   'cluster-info': clusterInfo,
   config,
@@ -63,6 +65,13 @@ export function runKubectl(env: KubectlEnv, line: string, stdin: string | undefi
         break;
       case '--context':
         flags.context = value();
+        break;
+      case '-l':
+      case '--selector':
+        flags.selector = value();
+        break;
+      case '--replicas':
+        flags.replicas = value();
         break;
       case '-o':
       case '--output':

@@ -30,6 +30,9 @@ export interface KubectlFlags {
   output?: string;
   filenames: string[];
   dryRun?: 'client' | 'server' | 'none';
+  selector?: string;
+  /** --replicas for scale. */
+  replicas?: string;
 }
 
 export type KubectlCommand = (env: KubectlEnv, args: string[], flags: KubectlFlags, stdin: string | undefined, done: (r: KubectlResult) => void) => void;

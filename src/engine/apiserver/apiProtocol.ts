@@ -23,6 +23,8 @@ export interface ApiRequest {
   /** For create and update. */
   readonly body?: KubeObject;
   readonly dryRun?: boolean;
+  /** For list: only objects whose labels match (kubectl -l). */
+  readonly labelSelector?: string;
   /** The port on the client's host that expects the answer. */
   readonly replyPort: string;
 }

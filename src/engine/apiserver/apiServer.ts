@@ -21,6 +21,7 @@ import { applyDefaults } from './defaults';
 import { API_PORT, ApiMsg, type ApiRequest, type ApiResponse, type ReadyzRequest, type ReadyzResponse } from './apiProtocol';
 import type { Message } from '../network';
 import { apiVersionOf, etcdKey, resolveResource, resourceForKind, type ResourceType } from './resources';
+import { matchesSelector, parseLabelSelector } from './labelSelector';
 import { validateSemantics } from './validation';
 
 /** The port kube-apiserver's process listens on for its local etcd's answers. */
@@ -85,7 +86,7 @@ export class ApiServer {
     if (req.verb === 'update') return this.update(req.body, opts, answer);
     const type = resolveResource(req.resource ?? '');
     if ('error' in type) return answer({ ok: false, status: notFoundResource(type.error) });
-    if (req.verb === 'list') return this.list(type, type.namespaced ? req.namespace : undefined, answer);
+    if (req.verb === 'list') return this.list(type, type.namespaced ? req.namespace : undefined, answer, req.labelSelector);
     if (req.verb === 'get') return this.get(type, req.namespace, req.name ?? '', answer);
     return this.delete(type, req.namespace, req.name ?? '', answer);
   }
@@ -117,13 +118,16 @@ export class ApiServer {
   }
 
   /** Lists a namespace's objects of a type, or every namespace's with namespace undefined. */
-  list(type: ResourceType, namespace: string | undefined, done: Done<ListObject>): void {
+  list(type: ResourceType, namespace: string | undefined, done: Done<ListObject>, labelSelector?: string): void {
+    const selector = labelSelector === undefined ? [] : parseLabelSelector(labelSelector);
+    if ('error' in selector) return done({ ok: false, status: badRequest(selector.error) });
     const prefix = type.namespaced && namespace !== undefined ? `${type.etcdPrefix}/${namespace}/` : `${type.etcdPrefix}/`;
     this.etcd.range(this.host, prefix, { prefix: true }, (o) => {
       if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
       if (o.result.kind !== 'range') return done({ ok: false, status: storageError('unexpected answer from etcd') });
       const range = o.result.range;
-      done({ ok: true, value: { apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion: String(range.revision) }, items: range.kvs.map(fromStorage) } });
+      const items = range.kvs.map(fromStorage).filter((o) => matchesSelector(selector, o.metadata.labels));
+      done({ ok: true, value: { apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion: String(range.revision) }, items } });
     });
   }
 

@@ -28,7 +28,8 @@ export const get: KubectlCommand = (env, args, flags, _stdin, done) => {
       done(ok(printObjects(type, [r.result.value as KubeObject], false, opts)));
     });
   }
-  client.request({ verb: 'list', resource: type.plural, ...(namespace === undefined ? {} : { namespace }) }, (r) => {
+  const selector = flags.selector === undefined ? {} : { labelSelector: flags.selector };
+  client.request({ verb: 'list', resource: type.plural, ...(namespace === undefined ? {} : { namespace }), ...selector }, (r) => {
     if (!r.ok) return done(fail(r.error));
     if (!r.result.ok) return done(fail(formatStatus(r.result.status)));
     const items = (r.result.value as ListObject).items;
