@@ -101,6 +101,26 @@ describe('World clock and events', () => {
   });
 });
 
+describe('World.runUntilDone', () => {
+  it('runs until the callback answers, and no further', () => {
+    const w = new World({ seed: 1 });
+    w.schedule(500, 'later', () => {});
+    const answer = w.runUntilDone<string>((done) => void w.schedule(120, 'answer', () => done('pong')), 10_000);
+    expect([answer, w.now, w.pendingEvents]).toEqual(['pong', 120, 1]);
+  });
+
+  it('gives up after the limit, or when nothing is left to run', () => {
+    const w = new World({ seed: 1 });
+    const tick = (): void => void w.schedule(100, 'tick', tick);
+    tick();
+    expect(w.runUntilDone<string>(() => {}, 1_000)).toBeUndefined();
+    expect(w.now).toBe(1_000);
+    const idle = new World({ seed: 1 });
+    expect(idle.runUntilDone<string>(() => {}, 1_000)).toBeUndefined();
+    expect(idle.now).toBe(0);
+  });
+});
+
 describe('World state hash', () => {
   const scripted = (seed: number, extra = false): string => {
     const w = new World({ seed });

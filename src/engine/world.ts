@@ -142,6 +142,28 @@ export class World {
   }
 
   /**
+   * Starts something that answers through a callback (a command, a request) and runs events
+   * until it has answered, or `limitMs` of virtual time has passed, or nothing is left to run.
+   * Returns the answer, or undefined if none came. For headless runs and tests; the UI lets
+   * time flow instead.
+   */
+  runUntilDone<T>(start: (done: (value: T) => void) => void, limitMs: number): T | undefined {
+    let answered = false;
+    let value: T | undefined;
+    start((v) => {
+      answered = true;
+      value = v;
+    });
+    const limit = this.clock + limitMs;
+    while (!answered) {
+      const next = this.queue.peek();
+      if (next === undefined || next.time > limit) break;
+      this.step();
+    }
+    return value;
+  }
+
+  /**
    * A hash of everything that decides the world's future: clock, pending events
    * (time, order, label), every PRNG stream, the network and its trace. Equal
    * hashes mean equal runs; it is the same in Node and in the browser.

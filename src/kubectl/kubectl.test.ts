@@ -18,10 +18,7 @@ function setup(): { cluster: Cluster; env: KubectlEnv } {
 }
 
 function run(env: KubectlEnv, line: string, stdin?: string): KubectlResult {
-  let r: KubectlResult | undefined;
-  runKubectl(env, line, stdin, (x) => (r = x));
-  const limit = env.world.now + 120_000;
-  while (r === undefined && env.world.now < limit && env.world.step());
+  const r = env.world.runUntilDone<KubectlResult>((done) => runKubectl(env, line, stdin, done), 120_000);
   if (r === undefined) throw new Error(`kubectl ${line} never finished`);
   return r;
 }

@@ -73,11 +73,7 @@ export function runScenario(scenario: Scenario, options: { untilMs?: number; see
 }
 
 function runToEnd(world: Cluster['world'], start: (done: (r: CommandResult) => void) => void): CommandResult {
-  let result: CommandResult | undefined;
-  start((r) => (result = r));
-  const limit = world.now + COMMAND_LIMIT_MS;
-  while (result === undefined && world.now < limit && world.step());
-  return result ?? { exitCode: 1, stdout: '', stderr: 'Error: the command got no answer\n' };
+  return world.runUntilDone(start, COMMAND_LIMIT_MS) ?? { exitCode: 1, stdout: '', stderr: 'Error: the command got no answer\n' };
 }
 
 /** The transcript form: "[1m30s] $ etcdctl …" followed by exactly what the console would show. */

@@ -14,10 +14,7 @@ function setup(seed = 1) {
 }
 
 function call(cluster: Cluster, client: ApiClient, req: Parameters<ApiClient['request']>[0]): ApiCallResult {
-  let r: ApiCallResult | undefined;
-  client.request(req, (x) => (r = x));
-  const limit = cluster.world.now + 90_000;
-  while (r === undefined && cluster.world.now < limit && cluster.world.step());
+  const r = cluster.world.runUntilDone<ApiCallResult>((done) => client.request(req, done), 90_000);
   if (r === undefined) throw new Error('no answer');
   return r;
 }

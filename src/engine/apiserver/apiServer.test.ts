@@ -13,10 +13,7 @@ function setup(seed = 1) {
 
 /** Runs an API call to its answer in virtual time. */
 function call<T>(cluster: Cluster, start: (done: (r: ApiResult<T>) => void) => void): ApiResult<T> {
-  let r: ApiResult<T> | undefined;
-  start((x) => (r = x));
-  const limit = cluster.world.now + 30_000;
-  while (r === undefined && cluster.world.now < limit && cluster.world.step());
+  const r = cluster.world.runUntilDone(start, 30_000);
   if (r === undefined) throw new Error('no answer');
   return r;
 }

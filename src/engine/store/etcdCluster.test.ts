@@ -27,16 +27,10 @@ const put = (key: string, value: string): TxnRequest => ({ compare: [], success:
 
 /** Runs a request to completion and returns its outcome and how long it took. */
 function call(world: World, start: (done: (o: ClientOutcome) => void) => void): { outcome: ClientOutcome; tookMs: number } {
-  let outcome: ClientOutcome | undefined;
   const t0 = world.now;
-  let t1 = t0;
-  start((o) => {
-    outcome = o;
-    t1 = world.now;
-  });
-  while (outcome === undefined && world.step());
+  const outcome = world.runUntilDone(start, 60_000);
   if (outcome === undefined) throw new Error('request never finished');
-  return { outcome, tookMs: t1 - t0 };
+  return { outcome, tookMs: world.now - t0 };
 }
 
 const valueOf = (o: ClientOutcome): string | undefined =>

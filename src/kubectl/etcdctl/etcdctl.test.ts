@@ -23,10 +23,7 @@ function setup(): { cluster: Cluster; env: EtcdctlEnv } {
 
 /** Runs one command to its end in virtual time. */
 function run(env: EtcdctlEnv, line: string): CommandResult {
-  let result: CommandResult | undefined;
-  runEtcdctl(env, line, (r) => (result = r));
-  const deadline = env.world.now + 60_000;
-  while (result === undefined && env.world.now < deadline && env.world.step());
+  const result = env.world.runUntilDone<CommandResult>((done) => runEtcdctl(env, line, done), 60_000);
   if (result === undefined) throw new Error(`etcdctl ${line} did not finish`);
   return result;
 }
