@@ -6,6 +6,7 @@ import { config } from './commands/config';
 import { create } from './commands/create';
 import { del } from './commands/delete';
 import { get } from './commands/get';
+import { annotate, label } from './commands/label';
 import { scale } from './commands/scale';
 import { version } from './commands/version';
 import { fail, type KubectlCommand, type KubectlEnv, type KubectlFlags, type KubectlResult } from './kubectlEnv';
@@ -17,6 +18,8 @@ const COMMANDS: Record<string, KubectlCommand> = {
   create,
   delete: del,
   scale,
+  label,
+  annotate,
   'api-resources': apiResources,
   'cluster-info': clusterInfo,
   config,
@@ -72,6 +75,9 @@ export function runKubectl(env: KubectlEnv, line: string, stdin: string | undefi
         break;
       case '--replicas':
         flags.replicas = value();
+        break;
+      case '--overwrite':
+        flags.overwrite = inline === undefined || inline === 'true';
         break;
       case '-o':
       case '--output':

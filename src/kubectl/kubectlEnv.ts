@@ -33,6 +33,8 @@ export interface KubectlFlags {
   selector?: string;
   /** --replicas for scale. */
   replicas?: string;
+  /** --overwrite for label and annotate. */
+  overwrite?: boolean;
 }
 
 export type KubectlCommand = (env: KubectlEnv, args: string[], flags: KubectlFlags, stdin: string | undefined, done: (r: KubectlResult) => void) => void;

@@ -126,6 +126,15 @@ describe('API server', () => {
     expect(svc.spec).toMatchObject({ type: 'ClusterIP', ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] });
   });
 
+  it('gives no spec to a kind that has none (a ConfigMap), so it can be updated again', () => {
+    const { cluster, a } = setup();
+    const cm = value(call<KubeObject>(cluster, (d) => a.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } }, {}, d)));
+    expect('spec' in cm).toBe(false);
+    expect(cm.metadata.generation).toBeUndefined();
+    const again = value(call<KubeObject>(cluster, (d) => a.update({ ...cm, data: { k: 'w' } }, {}, d)));
+    expect(again.data).toEqual({ k: 'w' });
+  });
+
   it('validates and defaults a dry run without writing anything', () => {
     const { cluster, a } = setup();
     const r = value(call<KubeObject>(cluster, (d) => a.create(deployment(), { dryRun: true }, d)));

@@ -19,47 +19,53 @@ const child = (o: Obj, key: string): Obj => {
  * Mutates the (already copied) object.
  */
 export function applyDefaults(o: KubeObject): void {
-  const spec = child(o as Obj, 'spec');
+  // Only kinds that have a spec get one (a ConfigMap must not grow "spec: {}").
+  const spec = (): Obj => child(o as Obj, 'spec');
   switch (o.kind) {
     case 'Deployment': {
-      def(spec, 'replicas', 1);
-      def(spec, 'revisionHistoryLimit', 10);
-      def(spec, 'progressDeadlineSeconds', 600);
-      const strategy = child(spec, 'strategy');
+      const s = spec();
+      def(s, 'replicas', 1);
+      def(s, 'revisionHistoryLimit', 10);
+      def(s, 'progressDeadlineSeconds', 600);
+      const strategy = child(s, 'strategy');
       def(strategy, 'type', 'RollingUpdate');
       if (strategy.type === 'RollingUpdate') {
         const ru = child(strategy, 'rollingUpdate');
         def(ru, 'maxSurge', '25%');
         def(ru, 'maxUnavailable', '25%');
       }
-      podSpecDefaults(child(child(spec, 'template'), 'spec'));
+      podSpecDefaults(child(child(s, 'template'), 'spec'));
       break;
     }
     case 'ReplicaSet':
     case 'StatefulSet':
-    case 'DaemonSet':
-      if (o.kind !== 'DaemonSet') def(spec, 'replicas', 1);
-      if (o.kind !== 'ReplicaSet') def(spec, 'revisionHistoryLimit', 10);
-      podSpecDefaults(child(child(spec, 'template'), 'spec'));
+    case 'DaemonSet': {
+      const s = spec();
+      if (o.kind !== 'DaemonSet') def(s, 'replicas', 1);
+      if (o.kind !== 'ReplicaSet') def(s, 'revisionHistoryLimit', 10);
+      podSpecDefaults(child(child(s, 'template'), 'spec'));
       break;
+    }
     case 'Job': {
-      def(spec, 'backoffLimit', 6);
-      def(spec, 'completions', 1);
-      def(spec, 'parallelism', 1);
-      const podSpec = child(child(spec, 'template'), 'spec');
+      const s = spec();
+      def(s, 'backoffLimit', 6);
+      def(s, 'completions', 1);
+      def(s, 'parallelism', 1);
+      const podSpec = child(child(s, 'template'), 'spec');
       def(podSpec, 'restartPolicy', 'Never');
       podSpecDefaults(podSpec);
       break;
     }
-    case 'Pod':
-      podSpecDefaults(spec);
-      def(spec, 'enableServiceLinks', true);
-      def(spec, 'preemptionPolicy', 'PreemptLowerPriority');
-      def(spec, 'priority', 0);
-      def(spec, 'serviceAccountName', 'default');
+    case 'Pod': {
+      const s = spec();
+      podSpecDefaults(s);
+      def(s, 'enableServiceLinks', true);
+      def(s, 'preemptionPolicy', 'PreemptLowerPriority');
+      def(s, 'priority', 0);
+      def(s, 'serviceAccountName', 'default');
       // The DefaultTolerationSeconds admission plugin: evict 300 s after the node goes away.
-      if (spec.tolerations === undefined) {
-        spec.tolerations = ['not-ready', 'unreachable'].map((k) => ({
+      if (s.tolerations === undefined) {
+        s.tolerations = ['not-ready', 'unreachable'].map((k) => ({
           key: `node.kubernetes.io/${k}`,
           operator: 'Exists',
           effect: 'NoExecute',
@@ -67,11 +73,13 @@ export function applyDefaults(o: KubeObject): void {
         }));
       }
       break;
+    }
     case 'Service': {
-      def(spec, 'type', 'ClusterIP');
-      def(spec, 'sessionAffinity', 'None');
-      def(spec, 'internalTrafficPolicy', 'Cluster');
-      for (const p of (Array.isArray(spec.ports) ? spec.ports : []) as Obj[]) {
+      const s = spec();
+      def(s, 'type', 'ClusterIP');
+      def(s, 'sessionAffinity', 'None');
+      def(s, 'internalTrafficPolicy', 'Cluster');
+      for (const p of (Array.isArray(s.ports) ? s.ports : []) as Obj[]) {
         def(p, 'protocol', 'TCP');
         def(p, 'targetPort', p.port);
       }
