@@ -97,7 +97,9 @@ function transcript(steps: Step[]): string {
       out += `! ${describeFault(s.fault)}\n`;
     } else {
       const r = run(env, s.kubectl, s.stdin);
-      out += `[${(cluster.world.now / 1000).toFixed(3)}s] $ kubectl ${s.kubectl}\n${r.stdout}${r.stderr}exit ${r.exitCode}\n\n`;
+      // jsonpath output ends without a newline, as kubectl's does; the transcript starts a line anyway.
+      const stdout = r.stdout === '' || r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`;
+      out += `[${(cluster.world.now / 1000).toFixed(3)}s] $ kubectl ${s.kubectl}\n${stdout}${r.stderr}exit ${r.exitCode}\n\n`;
     }
   }
   return out;
@@ -158,6 +160,9 @@ describe('kubectl', () => {
       { kubectl: 'annotate configmap shop-settings owner=ana' },
       { kubectl: 'get deploy -l team' },
       { kubectl: 'label pods nothing a=b' },
+      { kubectl: `get deploy -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.spec.replicas}{"\\n"}{end}'` },
+      { kubectl: "get deploy shop -o jsonpath='{.spec.template.spec.containers[0].image}'" },
+      { kubectl: "get deploy -o jsonpath='{.items[*]'" },
       { kubectl: 'apply -f -', stdin: SHOP_V2 },
       { kubectl: 'api-resources' },
       { kubectl: 'version' },

@@ -3,6 +3,7 @@ import type { KubeObject, Status } from '../engine/apiserver/apiObjects';
 import type { ResourceType } from '../engine/apiserver/resources';
 import { humanDuration } from '../engine/duration';
 import { parseRfc3339 } from '../engine/virtualTime';
+import { evaluateJsonPath } from './jsonpath';
 import { tabular } from './tabular';
 
 type Obj = Record<string, unknown>;
@@ -117,6 +118,10 @@ export interface PrintOptions {
 /** Objects as `kubectl get` prints them: table (default or wide), name, yaml or json. */
 export function printObjects(t: ResourceType, objects: readonly KubeObject[], asList: boolean, opts: PrintOptions): string {
   const out = opts.output ?? '';
+  if (out.startsWith('jsonpath=')) {
+    const data = asList ? { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } } : objects[0];
+    return evaluateJsonPath(out.slice('jsonpath='.length), data);
+  }
   if (out === 'name') return objects.map((x) => `${objectRef(t, String(x.metadata.name))}\n`).join('');
   if (out === 'json' || out === 'yaml') {
     // kubectl prints unstructured objects: keys in sorted order, 4-space JSON, YAML that quotes
@@ -135,6 +140,11 @@ export function printObjects(t: ResourceType, objects: readonly KubeObject[], as
 }
 
 export const OUTPUT_FORMATS = ['', 'wide', 'name', 'yaml', 'json'];
+
+/** Whether `-o` names a format kubectl get can print. */
+export function isOutputFormat(o: string | undefined): boolean {
+  return OUTPUT_FORMATS.includes(o ?? '') || (o ?? '').startsWith('jsonpath=');
+}
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
