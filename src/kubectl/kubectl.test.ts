@@ -1,27 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ApiClient } from '../engine/apiserver/apiClient';
-import { Cluster } from '../engine/cluster';
-import type { Fault } from '../engine/faults';
-import { describeFault } from '../engine/faults';
-import { runKubectl } from './kubectl';
-import type { KubectlEnv, KubectlResult } from './kubectlEnv';
-
-const MASTERS = ['master-1', 'master-2', 'master-3'];
-
-function setup(): { cluster: Cluster; env: KubectlEnv } {
-  const cluster = new Cluster({ seed: 1 });
-  cluster.world.net.addHost('laptop', 'outside', undefined, { external: true });
-  const clients = new Map<string, ApiClient>([['kubernetes-admin@kubeplay', cluster.apiClient('laptop', 'kubectl')]]);
-  for (const m of MASTERS) clients.set(m, cluster.apiClient('laptop', `kubectl-${m}`, m));
-  return { cluster, env: { world: cluster.world, defaultContext: 'kubernetes-admin@kubeplay', clients } };
-}
-
-function run(env: KubectlEnv, line: string, stdin?: string): KubectlResult {
-  const r = env.world.runUntilDone<KubectlResult>((done) => runKubectl(env, line, stdin, done), 120_000);
-  if (r === undefined) throw new Error(`kubectl ${line} never finished`);
-  return r;
-}
+import { goldenTranscript } from '../scenario/goldenTranscript';
 
 const MANIFESTS = `apiVersion: apps/v1
 kind: Deployment
@@ -85,31 +64,11 @@ data:
 `;
 const SHOP_V2 = SHOP_V1.replace('replicas: 2', 'replicas: 5').replace('labels: { app: shop, tier: front }', 'labels: { app: shop }');
 
-type Step = { kubectl: string; stdin?: string } | { fault: Fault } | { wait: number };
-
-function transcript(steps: Step[]): string {
-  const { cluster, env } = setup();
-  let out = '';
-  for (const s of steps) {
-    if ('wait' in s) cluster.world.runFor(s.wait);
-    else if ('fault' in s) {
-      cluster.applyFault(s.fault);
-      out += `! ${describeFault(s.fault)}\n`;
-    } else {
-      const r = run(env, s.kubectl, s.stdin);
-      // jsonpath output ends without a newline, as kubectl's does; the transcript starts a line anyway.
-      const stdout = r.stdout === '' || r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`;
-      out += `[${(cluster.world.now / 1000).toFixed(3)}s] $ kubectl ${s.kubectl}\n${stdout}${r.stderr}exit ${r.exitCode}\n\n`;
-    }
-  }
-  return out;
-}
-
 const GOLDEN = new URL('./testdata/kubectl.txt', import.meta.url);
 
 describe('kubectl', () => {
   it('matches the golden transcript (UPDATE_GOLDEN=1 rewrites it)', () => {
-    const actual = transcript([
+    const actual = goldenTranscript([
       { kubectl: 'get pods' },
       { wait: 5_000 },
       { kubectl: 'get pods' },
