@@ -23,6 +23,7 @@ export const KUBERNETES_VERSION = 'v1.31.4';
 /** The load balancer in front of the API servers (kubeadm's --control-plane-endpoint). */
 export const CONTROL_PLANE_ENDPOINT = 'https://10.0.0.100:6443';
 
+/** The flags every command shares, typed, and the rest by long name (see flags.ts). */
 export interface KubectlFlags {
   namespace?: string;
   allNamespaces: boolean;
@@ -35,9 +36,28 @@ export interface KubectlFlags {
   replicas?: string;
   /** --overwrite for label and annotate. */
   overwrite?: boolean;
+  /** Every other flag the command declares, by long name: a string, a list (repeatable flags) or a boolean. */
+  readonly values: Map<string, string | boolean | string[]>;
 }
 
-export type KubectlCommand = (env: KubectlEnv, args: string[], flags: KubectlFlags, stdin: string | undefined, done: (r: KubectlResult) => void) => void;
+/** A string flag's value (the last one given). */
+export function flagString(flags: KubectlFlags, name: string): string | undefined {
+  const v = flags.values.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A repeatable flag's values, in order. */
+export function flagList(flags: KubectlFlags, name: string): string[] {
+  const v = flags.values.get(name);
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+export function flagBool(flags: KubectlFlags, name: string): boolean {
+  return flags.values.get(name) === true;
+}
+
+/** A command: its arguments after the command word, its flags, stdin, and the words after `--`. */
+export type KubectlCommand = (env: KubectlEnv, args: string[], flags: KubectlFlags, stdin: string | undefined, done: (r: KubectlResult) => void, afterDashes: string[]) => void;
 
 export const ok = (stdout: string): KubectlResult => ({ exitCode: 0, stdout, stderr: '' });
 export const fail = (stderr: string): KubectlResult => ({ exitCode: 1, stdout: '', stderr: stderr.endsWith('\n') ? stderr : `${stderr}\n` });
