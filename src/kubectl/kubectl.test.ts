@@ -28,6 +28,11 @@ spec:
     - port: 80
 ---
 apiVersion: v1
+kind: Namespace
+metadata:
+  name: tools
+---
+apiVersion: v1
 kind: Pod
 metadata:
   name: debug
@@ -98,6 +103,7 @@ describe('kubectl', () => {
       { kubectl: 'create -f -', stdin: MANIFESTS.replace('labels: { app: web }\n    spec:', 'labels: { app: other }\n    spec:').split('---')[0] },
       { kubectl: 'create -f - --dry-run=server', stdin: MANIFESTS.replace(/name: web/g, 'name: web2').split('---')[0] },
       { kubectl: 'get deploy' },
+      { kubectl: 'create -f -', stdin: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lost\n  namespace: nowhere\n' },
       { kubectl: 'apply -f -', stdin: SHOP_V1 },
       { kubectl: 'apply -f -', stdin: SHOP_V1 },
       { kubectl: 'apply -f - --dry-run=client', stdin: SHOP_V2 },

@@ -43,13 +43,4 @@ function mergeList(original: Json, modified: Json[], live: Json[]): Json[] {
   });
 }
 
-/** JSON with keys sorted at every level: equal for equal values, whatever the key order. */
-export function canonicalJson(v: Json): string {
-  return JSON.stringify(sortKeys(v));
-}
-
-export function sortKeys(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (!isObj(v)) return v;
-  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
-}
+export { canonical as canonicalJson, sortKeys } from '../engine/apiserver/canonical';

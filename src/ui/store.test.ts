@@ -42,7 +42,6 @@ describe('app store', () => {
     expect(second.now).toBe(100);
     expect(second.nodes).toBe(first.nodes);
     expect(second.zones).toBe(first.zones);
-    expect(second.network).toBe(first.network);
 
     cluster.applyFault({ kill: 'worker-2' });
     store.getState().publishSnapshot(cluster.snapshot());

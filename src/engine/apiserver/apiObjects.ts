@@ -26,7 +26,20 @@ export interface ObjectMeta {
 }
 
 /** metav1.StatusReason values, as the API server sends them ("" for an unclassified error). */
-export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'BadRequest' | 'InternalError' | 'Timeout' | '';
+export type StatusReason =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Invalid'
+  | 'BadRequest'
+  | 'Forbidden'
+  | 'TooManyRequests'
+  | 'Expired'
+  | 'MethodNotAllowed'
+  | 'ServiceUnavailable'
+  | 'InternalError'
+  | 'Timeout'
+  | '';
 
 export interface FieldCause {
   readonly reason: string;
@@ -68,6 +81,21 @@ export const conflict = (t: ResourceType, name: string): Status =>
 
 export const badRequest = (message: string): Status => status(400, 'BadRequest', message);
 
+/** 403: `namespaces "default" is forbidden: this namespace may not be deleted`. */
+export const forbidden = (t: ResourceType, name: string, why: string): Status =>
+  status(403, 'Forbidden', `${qualifiedName(t)} "${name}" is forbidden: ${why}`, { name, group: t.group, kind: t.plural });
+
+/** 429 with the cause kubectl drain shows: an eviction a PodDisruptionBudget refuses. */
+export const tooManyRequests = (message: string, cause?: FieldCause): Status =>
+  status(429, 'TooManyRequests', message, cause === undefined ? undefined : { causes: [cause] });
+
+/** 410 Gone: a watch or list from a resourceVersion etcd has compacted away. */
+export const expired = (message: string): Status => status(410, 'Expired', message);
+
+export const methodNotAllowed = (message: string): Status => status(405, 'MethodNotAllowed', message);
+
+export const serviceUnavailable = (message: string): Status => status(503, 'ServiceUnavailable', message);
+
 /** An error from etcd, passed on as kube-apiserver does: "Error from server: etcdserver: request timed out". */
 export const storageError = (message: string): Status => status(500, '', message);
 
@@ -76,12 +104,14 @@ export interface FieldError {
   readonly field: string;
   readonly type: 'Required value' | 'Invalid value' | 'Duplicate value' | 'Unsupported value' | 'Forbidden';
   readonly value?: unknown;
+  /** The value already written as Go prints it (a struct: `v1.LabelSelector{…}`), used instead of value. */
+  readonly goValue?: string;
   readonly detail?: string;
 }
 
 export function formatFieldError(e: FieldError): string {
   if (e.type === 'Required value') return `${e.field}: Required value${e.detail ? `: ${e.detail}` : ''}`;
-  const value = 'value' in e ? `${goValue(e.value)}: ` : '';
+  const value = e.goValue !== undefined ? `${e.goValue}: ` : 'value' in e ? `${goValue(e.value)}: ` : '';
   return `${e.field}: ${e.type}: ${value}${e.detail ?? ''}`.replace(/: $/, '');
 }
 

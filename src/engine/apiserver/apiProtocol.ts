@@ -1,4 +1,4 @@
-import type { ApiResult, KubeObject } from './apiObjects';
+import type { ApiResult, KubeObject, Status } from './apiObjects';
 
 /** kube-apiserver's secure port: where the API server process on a master listens. */
 export const API_PORT = '6443';
@@ -9,9 +9,23 @@ export const ApiMsg = {
   Response: 'ApiResponse',
   Readyz: 'ApiReadyz',
   ReadyzResponse: 'ApiReadyzResp',
+  /** Part of a watch's stream (events, a keep-alive, or its end). */
+  WatchEvent: 'ApiWatchEvent',
 } as const;
 
-export type ApiVerb = 'create' | 'get' | 'list' | 'update' | 'delete';
+export type ApiVerb = 'create' | 'get' | 'list' | 'update' | 'patch' | 'delete' | 'watch' | 'cancelWatch';
+
+/** Subresources: pods/status, pods/eviction, pods/binding, pods/log, namespaces/finalize, … */
+export type Subresource = 'status' | 'eviction' | 'binding' | 'log' | 'finalize';
+
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+export interface LogOptions {
+  readonly container?: string;
+  readonly previous?: boolean;
+  readonly tailLines?: number;
+  readonly timestamps?: boolean;
+}
 
 export interface ApiRequest {
   readonly reqId: number;
@@ -23,8 +37,22 @@ export interface ApiRequest {
   /** For create and update. */
   readonly body?: KubeObject;
   readonly dryRun?: boolean;
-  /** For list: only objects whose labels match (kubectl -l). */
+  readonly subresource?: Subresource;
+  /** For list and watch: only objects whose labels match (kubectl -l). */
   readonly labelSelector?: string;
+  /** For list and watch: only objects whose fields match (--field-selector spec.nodeName=worker-1). */
+  readonly fieldSelector?: string;
+  /** For patch. */
+  readonly patchType?: 'merge' | 'strategic' | 'json';
+  readonly patch?: string;
+  /** For delete (kubectl --cascade=background|foreground|orphan, --grace-period). */
+  readonly propagationPolicy?: PropagationPolicy;
+  readonly gracePeriodSeconds?: number;
+  /** For watch: stream the changes after this version (a list's resourceVersion). For cancelWatch: the watch's reqId. */
+  readonly resourceVersion?: string;
+  readonly watchId?: number;
+  /** For pods/log. */
+  readonly log?: LogOptions;
   /** The port on the client's host that expects the answer. */
   readonly replyPort: string;
 }
@@ -46,4 +74,16 @@ export interface ReadyzResponse {
   readonly ready: boolean;
   /** What failed, as /readyz?verbose words it: "[-]etcd failed: etcdserver: no leader". */
   readonly detail: string;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEventsMessage {
+  /** The watch request's reqId. */
+  readonly reqId: number;
+  /** Position in the stream, from 1 (the client puts the stream back in order, as TCP would). */
+  readonly seq: number;
+  readonly events: readonly { readonly type: WatchEventType; readonly object: KubeObject }[];
+  /** Set when the server ends the watch: why (410 Expired when the version was compacted away). */
+  readonly end?: Status;
 }

@@ -1,31 +1,48 @@
+import type { ScheduledEvent } from '../eventQueue';
+import type { Message } from '../network';
 import type { Rng } from '../rng';
 import { validateAgainstKind } from '../schema/kubernetesSchemas';
 import { formatPath } from '../schema/jsonSchema';
 import { EtcdClient, type ClientOutcome } from '../store/etcdClient';
-import type { KeyValue, TxnRequest } from '../store/kvStore';
+import type { KeyValue, StoreOp, TxnRequest } from '../store/kvStore';
 import { rfc3339 } from '../virtualTime';
 import type { World } from '../world';
+import { allocateClusterIP, allocateNodePorts, emptyRange, NODE_PORT_KEY, releaseClusterIP, SERVICE_CIDR, SERVICE_IP_KEY, without, type RangeState } from './allocators';
 import {
   alreadyExists,
   type ApiResult,
   badRequest,
   conflict,
+  expired,
   type FieldError,
+  forbidden,
   invalid,
   type KubeObject,
+  methodNotAllowed,
   notFound,
   type Status,
   storageError,
+  tooManyRequests,
 } from './apiObjects';
+import { API_PORT, ApiMsg, type ApiRequest, type ApiResponse, type PropagationPolicy, type ReadyzRequest, type ReadyzResponse, type WatchEventsMessage, type WatchEventType } from './apiProtocol';
+import { canonical } from './canonical';
 import { applyDefaults } from './defaults';
-import { API_PORT, ApiMsg, type ApiRequest, type ApiResponse, type ReadyzRequest, type ReadyzResponse } from './apiProtocol';
-import type { Message } from '../network';
-import { apiVersionOf, etcdKey, resolveResource, resourceForKind, type ResourceType } from './resources';
-import { matchesSelector, parseLabelSelector } from './labelSelector';
+import { matchesFields, parseFieldSelector, type FieldRequirement } from './fieldSelector';
+import { matchesSelector, parseLabelSelector, type Requirement } from './labelSelector';
+import { applyPatch, PatchError, type PatchType } from './patch';
+import { apiVersionOf, etcdKey, resolveResource, resourceForKind, RESOURCES, type ResourceType } from './resources';
+import { prepareForCreate, prepareForUpdate, statusUpdate } from './strategy';
 import { validateSemantics } from './validation';
 
 /** The port kube-apiserver's process listens on for its local etcd's answers. */
 const ETCD_CLIENT_PORT = 'kube-apiserver';
+/** A watch with nothing to say still sends this often, so a client notices a dead server or a cut. */
+export const WATCH_KEEPALIVE_MS = 5_000;
+/** Namespaces the API server creates at start and refuses to delete. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-public', 'kube-system']);
+/** How often a write that lost a race (conflict, allocator contention) is retried inside the server. */
+const WRITE_RETRIES = 5;
 
 export interface ListObject {
   readonly apiVersion: string;
@@ -34,7 +51,21 @@ export interface ListObject {
   readonly items: KubeObject[];
 }
 
+export interface RequestOptions {
+  readonly namespace?: string;
+  readonly dryRun?: boolean;
+}
+
 type Done<T> = (r: ApiResult<T>) => void;
+
+interface ServerWatch {
+  readonly client: string;
+  readonly port: string;
+  readonly reqId: number;
+  readonly etcdWatch: number;
+  seq: number;
+  keepalive: ScheduledEvent | undefined;
+}
 
 /**
  * One kube-apiserver, on a master, over that master's etcd member (reached on loopback, as
@@ -44,24 +75,57 @@ type Done<T> = (r: ApiResult<T>) => void;
  */
 export class ApiServer {
   private readonly etcd: EtcdClient;
+  private readonly watches = new Map<string, ServerWatch>();
+  private bootstrapTimer: ScheduledEvent | undefined;
 
   constructor(
     private readonly world: World,
     readonly host: string,
-    private readonly uids: Rng,
+    private readonly rng: Rng,
   ) {
     this.etcd = new EtcdClient(world, host, 8_000, undefined, ETCD_CLIENT_PORT);
   }
 
-  /** Starts serving the API on the master's port 6443 (kubectl, kubelets and controllers call here). */
+  /** Starts serving the API on the master's port 6443, and makes sure the system namespaces exist. */
   listen(): void {
     this.world.net.setHandler(this.host, (m) => this.serve(m), API_PORT);
+    this.bootstrap();
   }
 
-  /** Stops serving: the master died. Requests in progress are never answered. */
+  /** Stops serving: the master died. Requests in progress are never answered; watches end silently. */
   stop(): void {
     this.world.net.setHandler(this.host, undefined, API_PORT);
     this.etcd.reset();
+    for (const w of this.watches.values()) if (w.keepalive) this.world.cancel(w.keepalive);
+    this.watches.clear();
+    if (this.bootstrapTimer) this.world.cancel(this.bootstrapTimer);
+    this.bootstrapTimer = undefined;
+  }
+
+  /**
+   * What kube-apiserver's bootstrap controller does: create the system namespaces and the
+   * `kubernetes` Service (the first address of the service range) if they are missing, retrying
+   * until etcd takes the writes.
+   */
+  private bootstrap(): void {
+    const wanted: KubeObject[] = [
+      ...SYSTEM_NAMESPACES.map((name): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } })),
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
+      },
+    ];
+    const next = (i: number): void => {
+      const o = wanted[i];
+      if (o === undefined) return;
+      this.create(o, {}, (r) => {
+        if (r.ok || r.status.reason === 'AlreadyExists') return next(i + 1);
+        this.bootstrapTimer = this.world.schedule(1_000, `apiserver bootstrap ${this.host}`, () => next(i));
+      });
+    };
+    next(0);
   }
 
   private serve(m: Message): void {
@@ -81,32 +145,103 @@ export class ApiServer {
       const resp: ApiResponse = { reqId: req.reqId, server: this.host, result };
       this.world.net.send(this.host, m.from, ApiMsg.Response, resp, req.replyPort);
     };
-    const opts = { ...(req.namespace === undefined ? {} : { namespace: req.namespace }), ...(req.dryRun ? { dryRun: true } : {}) };
+    if (req.verb === 'cancelWatch') return this.cancelWatch(`${m.from}/${req.replyPort}/${req.watchId ?? 0}`);
+    const opts: RequestOptions = { ...(req.namespace === undefined ? {} : { namespace: req.namespace }), ...(req.dryRun ? { dryRun: true } : {}) };
+    if (req.subresource === 'eviction') return this.evict(req.namespace ?? 'default', req.name ?? '', answer);
+    if (req.subresource === 'binding') return this.bind(req.namespace ?? 'default', req.name ?? '', req.body, answer);
     if (req.verb === 'create') return this.create(req.body, opts, answer);
-    if (req.verb === 'update') return this.update(req.body, opts, answer);
+    if (req.verb === 'update') return this.update(req.body, { ...opts, ...(req.subresource === undefined ? {} : { subresource: req.subresource }) }, answer);
     const type = resolveResource(req.resource ?? '');
     if ('error' in type) return answer({ ok: false, status: notFoundResource(type.error) });
-    if (req.verb === 'list') return this.list(type, type.namespaced ? req.namespace : undefined, answer, req.labelSelector);
-    if (req.verb === 'get') return this.get(type, req.namespace, req.name ?? '', answer);
-    return this.delete(type, req.namespace, req.name ?? '', answer);
+    const namespace = type.namespaced ? (req.namespace ?? (req.verb === 'list' || req.verb === 'watch' ? undefined : 'default')) : undefined;
+    const selectors = { ...(req.labelSelector === undefined ? {} : { labelSelector: req.labelSelector }), ...(req.fieldSelector === undefined ? {} : { fieldSelector: req.fieldSelector }) };
+    switch (req.verb) {
+      case 'list':
+        return this.list(type, namespace, answer, selectors);
+      case 'watch':
+        return this.watch(type, namespace, { ...selectors, resourceVersion: req.resourceVersion ?? '' }, m.from, req, answer);
+      case 'get':
+        return this.get(type, namespace, req.name ?? '', answer);
+      case 'patch':
+        return this.patch(type, namespace, req.name ?? '', req.patchType ?? 'strategic', req.patch ?? '{}', { ...opts, ...(req.subresource === 'status' ? { subresource: 'status' } : {}) }, answer);
+      case 'delete':
+        return this.delete(type, namespace, req.name ?? '', { ...(req.propagationPolicy ? { propagationPolicy: req.propagationPolicy } : {}), ...(req.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: req.gracePeriodSeconds }), ...(req.dryRun ? { dryRun: true } : {}) }, answer);
+      default:
+        return answer({ ok: false, status: methodNotAllowed(`the server does not allow this method on the requested resource`) });
+    }
   }
 
-  create(body: unknown, opts: { namespace?: string; dryRun?: boolean }, done: Done<KubeObject>): void {
+  create(body: unknown, opts: RequestOptions, done: Done<KubeObject>): void {
     const decoded = this.decode(body, opts.namespace);
     if (!decoded.ok) return done(decoded);
     const { type, object } = decoded.value;
+    if ((object.metadata.name ?? '') === '' && typeof object.metadata.generateName === 'string') object.metadata.name = `${object.metadata.generateName}${this.nameSuffix()}`;
     const name = object.metadata.name as string;
+    prepareForCreate(object);
     object.metadata.uid = this.newUid();
     object.metadata.creationTimestamp = rfc3339(this.world.now);
-    if (object.spec !== undefined) object.metadata.generation = 1;
-    if (opts.dryRun) return done({ ok: true, value: object });
     const key = etcdKey(type, object.metadata.namespace, name);
-    const txn: TxnRequest = { compare: [{ key, target: 'version', result: '=', operand: 0 }], success: [{ op: 'put', key, value: JSON.stringify(object) }], failure: [] };
-    this.etcd.txn(this.host, txn, (o) => {
-      if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
-      if (o.result.kind !== 'txn' || !o.result.txn.succeeded) return done({ ok: false, status: alreadyExists(type, name) });
-      done({ ok: true, value: { ...object, metadata: { ...object.metadata, resourceVersion: String(o.result.txn.revision) } } });
-    });
+    const attempt = (tries: number): void => {
+      const isService = type.kind === 'Service';
+      this.readKeys([...(type.namespaced ? [etcdKey(NAMESPACES, undefined, object.metadata.namespace ?? 'default')] : []), ...(isService ? [SERVICE_IP_KEY, NODE_PORT_KEY] : [])], (read) => {
+        if (!read.ok) return done(read);
+        if (type.namespaced) {
+          const ns = read.value.get(etcdKey(NAMESPACES, undefined, object.metadata.namespace ?? 'default'));
+          if (ns === undefined) return done({ ok: false, status: notFound(NAMESPACES, object.metadata.namespace ?? 'default') });
+          if (decodeKv(ns).metadata.deletionTimestamp !== undefined) {
+            return done({ ok: false, status: forbidden(type, name, `unable to create new content in namespace ${object.metadata.namespace} because it is being terminated`) });
+          }
+        }
+        const stored: KubeObject = JSON.parse(JSON.stringify(object)) as KubeObject;
+        const ops: StoreOp[] = [{ op: 'put', key, value: '' }];
+        const compare: TxnRequest['compare'][number][] = [{ key, target: 'version', result: '=', operand: 0 }];
+        if (isService) {
+          const allocated = this.allocateForService(stored, read.value);
+          if ('error' in allocated) return done({ ok: false, status: invalid(type, name, [allocated.error]) });
+          for (const [k, state] of allocated.ranges) {
+            ops.push({ op: 'put', key: k, value: JSON.stringify(state) });
+            const kv = read.value.get(k);
+            compare.push({ key: k, target: 'mod', result: '=', operand: kv?.modRevision ?? 0 });
+          }
+        }
+        ops[0] = { op: 'put', key, value: JSON.stringify(stored) };
+        if (opts.dryRun) return done({ ok: true, value: stored });
+        this.etcd.txn(this.host, { compare, success: ops, failure: [] }, (o) => {
+          if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
+          if (o.result.kind === 'txn' && o.result.txn.succeeded) return done({ ok: true, value: withVersion(stored, o.result.txn.revision) });
+          // Either the name is taken or another API server took an address first: look again.
+          this.readKeys([key], (again) => {
+            if (again.ok && again.value.has(key)) return done({ ok: false, status: alreadyExists(type, name) });
+            if (tries < WRITE_RETRIES) return attempt(tries + 1);
+            done({ ok: false, status: conflict(type, name) });
+          });
+        });
+      });
+    };
+    attempt(0);
+  }
+
+  /** Cluster IP and node ports for a new Service, from the allocators' state in etcd. */
+  private allocateForService(svc: KubeObject, read: ReadonlyMap<string, KeyValue>): { ranges: Map<string, RangeState> } | { error: FieldError } {
+    const spec = (svc.spec ?? {}) as Record<string, unknown>;
+    const ranges = new Map<string, RangeState>();
+    const ipState = parseRange(read.get(SERVICE_IP_KEY), SERVICE_CIDR);
+    if (spec.clusterIP !== 'None') {
+      const ip = allocateClusterIP(ipState, typeof spec.clusterIP === 'string' ? spec.clusterIP : undefined, this.rng);
+      if ('error' in ip) return ip;
+      spec.clusterIP = ip.ip;
+      ranges.set(SERVICE_IP_KEY, ip.state);
+    }
+    spec.clusterIPs = [spec.clusterIP];
+    spec.ipFamilies = ['IPv4'];
+    spec.ipFamilyPolicy = 'SingleStack';
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+      const ports = allocateNodePorts(parseRange(read.get(NODE_PORT_KEY), '30000-32767'), (spec.ports ?? []) as Record<string, unknown>[], this.rng);
+      if ('error' in ports) return ports;
+      ranges.set(NODE_PORT_KEY, ports.state);
+      spec.externalTrafficPolicy ??= 'Cluster';
+    }
+    return { ranges };
   }
 
   get(type: ResourceType, namespace: string | undefined, name: string, done: Done<KubeObject>): void {
@@ -118,68 +253,313 @@ export class ApiServer {
   }
 
   /** Lists a namespace's objects of a type, or every namespace's with namespace undefined. */
-  list(type: ResourceType, namespace: string | undefined, done: Done<ListObject>, labelSelector?: string): void {
-    const selector = labelSelector === undefined ? [] : parseLabelSelector(labelSelector);
-    if ('error' in selector) return done({ ok: false, status: badRequest(selector.error) });
-    const prefix = type.namespaced && namespace !== undefined ? `${type.etcdPrefix}/${namespace}/` : `${type.etcdPrefix}/`;
-    this.etcd.range(this.host, prefix, { prefix: true }, (o) => {
+  list(type: ResourceType, namespace: string | undefined, done: Done<ListObject>, selectors: { labelSelector?: string; fieldSelector?: string } = {}): void {
+    const filter = parseSelectors(type, selectors);
+    if ('error' in filter) return done({ ok: false, status: badRequest(filter.error) });
+    this.etcd.range(this.host, prefixOf(type, namespace), { prefix: true }, (o) => {
       if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
       if (o.result.kind !== 'range') return done({ ok: false, status: storageError('unexpected answer from etcd') });
       const range = o.result.range;
-      const items = range.kvs.map(fromStorage).filter((o) => matchesSelector(selector, o.metadata.labels));
+      const items = range.kvs.map(fromStorage).filter(filter.matches);
       done({ ok: true, value: { apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion: String(range.revision) }, items } });
     });
   }
 
   /**
+   * Streams the changes to a type's objects after `resourceVersion` (from a list), on top of an
+   * etcd watch: ADDED, MODIFIED and DELETED events, a keep-alive every few seconds, and an end
+   * (410 Expired when that version has been compacted away; or when etcd cancels the watch,
+   * as it does when its member loses the leader).
+   */
+  private watch(type: ResourceType, namespace: string | undefined, opts: { labelSelector?: string; fieldSelector?: string; resourceVersion: string }, client: string, req: ApiRequest, answer: (r: ApiResult<unknown>) => void): void {
+    const filter = parseSelectors(type, opts);
+    if ('error' in filter) return answer({ ok: false, status: badRequest(filter.error) });
+    const rv = Number(opts.resourceVersion);
+    if (!Number.isInteger(rv) || rv < 0) return answer({ ok: false, status: badRequest(`invalid resource version: ${opts.resourceVersion}`) });
+    const id = `${client}/${req.replyPort}/${req.reqId}`;
+    const send = (w: ServerWatch, events: WatchEventsMessage['events'], end?: Status): void => {
+      const msg: WatchEventsMessage = { reqId: w.reqId, seq: ++w.seq, events, ...(end ? { end } : {}) };
+      this.world.net.send(this.host, w.client, ApiMsg.WatchEvent, msg, w.port);
+    };
+    const etcdWatch = this.etcd.watch(this.host, { key: prefixOf(type, namespace), prefix: true, startRevision: rv + 1 }, (ev) => {
+      const w = this.watches.get(id);
+      if (w === undefined) return;
+      const events: { type: WatchEventType; object: KubeObject }[] = [];
+      for (const { event } of ev.events) {
+        if (event.type === 'DELETE') {
+          if (event.prevKv === undefined) continue;
+          const object = withVersion(decodeKv(event.prevKv), event.kv.modRevision);
+          if (filter.matches(object)) events.push({ type: 'DELETED', object });
+          continue;
+        }
+        const object = fromStorage(event.kv);
+        const before = event.prevKv === undefined ? undefined : decodeKv(event.prevKv);
+        const now = filter.matches(object);
+        const was = before !== undefined && filter.matches(before);
+        // Leaving or entering the selection reads, to the watcher, as a deletion or a creation.
+        if (now) events.push({ type: was || (before !== undefined && filter.all) ? 'MODIFIED' : 'ADDED', object });
+        else if (was) events.push({ type: 'DELETED', object });
+      }
+      if (ev.canceled !== undefined) {
+        const compacted = ev.canceled.includes('compacted');
+        send(w, events, compacted ? expired(`too old resource version: ${rv} (${ev.revision})`) : storageError(ev.canceled));
+        return this.cancelWatch(id);
+      }
+      if (events.length > 0) send(w, events);
+    });
+    const w: ServerWatch = { client, port: req.replyPort, reqId: req.reqId, etcdWatch, seq: 0, keepalive: undefined };
+    this.watches.set(id, w);
+    const keepalive = (): void => {
+      send(w, []);
+      w.keepalive = this.world.schedule(WATCH_KEEPALIVE_MS, `watch keepalive ${this.host}`, keepalive);
+    };
+    keepalive();
+  }
+
+  private cancelWatch(id: string): void {
+    const w = this.watches.get(id);
+    if (w === undefined) return;
+    this.watches.delete(id);
+    if (w.keepalive) this.world.cancel(w.keepalive);
+    this.etcd.cancelWatch(this.host, w.etcdWatch);
+  }
+
+  /**
    * Replaces an object. With metadata.resourceVersion it succeeds only if the object has not
    * changed since that version (409 Conflict otherwise); without, it replaces whatever is there.
-   * uid and creationTimestamp are kept; generation moves when the spec changes.
+   * The status subresource writes only status; the main resource never writes status.
    */
-  update(body: unknown, opts: { namespace?: string; dryRun?: boolean }, done: Done<KubeObject>): void {
+  update(body: unknown, opts: RequestOptions & { subresource?: string }, done: Done<KubeObject>): void {
     const decoded = this.decode(body, opts.namespace);
     if (!decoded.ok) return done(decoded);
     const { type, object } = decoded.value;
-    const name = object.metadata.name as string;
-    const key = etcdKey(type, object.metadata.namespace, name);
-    const wanted = object.metadata.resourceVersion;
-    this.etcd.range(this.host, key, {}, (o) => {
-      if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
-      const kv = o.result.kind === 'range' ? o.result.range.kvs[0] : undefined;
-      if (kv === undefined) return done({ ok: false, status: notFound(type, name) });
-      if (wanted !== undefined && wanted !== String(kv.modRevision)) return done({ ok: false, status: conflict(type, name) });
-      const current = fromStorage(kv);
-      const next: KubeObject = { ...object, metadata: { ...object.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp } };
-      delete next.metadata.resourceVersion;
-      if (current.spec !== undefined || next.spec !== undefined) {
-        const changed = JSON.stringify(current.spec) !== JSON.stringify(next.spec);
-        next.metadata.generation = (current.metadata.generation ?? 1) + (changed ? 1 : 0);
-      }
+    this.get(type, object.metadata.namespace, object.metadata.name ?? '', (got) => {
+      if (!got.ok) return done(got);
+      const wanted = object.metadata.resourceVersion;
+      if (wanted !== undefined && wanted !== got.value.metadata.resourceVersion) return done({ ok: false, status: conflict(type, object.metadata.name ?? '') });
+      this.write(type, got.value, object, opts, done);
+    });
+  }
+
+  /** Reads, patches and writes back, retrying when another writer got there in between. */
+  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, patchText: string, opts: RequestOptions & { subresource?: string }, done: Done<KubeObject>): void {
+    const attempt = (tries: number): void => {
+      this.get(type, namespace, name, (got) => {
+        if (!got.ok) return done(got);
+        let patched: KubeObject;
+        try {
+          patched = applyPatch(patchType, got.value, patchText) as KubeObject;
+        } catch (err) {
+          if (!(err instanceof PatchError)) throw err;
+          return done({ ok: false, status: { ...badRequest(err.message), code: patchType === 'json' ? 422 : 400 } });
+        }
+        const decoded = this.decode(patched, namespace);
+        if (!decoded.ok) return done(decoded);
+        const wanted = decoded.value.object.metadata.resourceVersion;
+        if (wanted !== got.value.metadata.resourceVersion) return done({ ok: false, status: conflict(type, name) });
+        this.write(type, got.value, decoded.value.object, opts, (r) => {
+          if (!r.ok && r.status.reason === 'Conflict' && tries < WRITE_RETRIES) return attempt(tries + 1);
+          done(r);
+        });
+      });
+    };
+    attempt(0);
+  }
+
+  /** The write of an update or patch, given the current object and the decoded new one. */
+  private write(type: ResourceType, current: KubeObject, incoming: KubeObject, opts: RequestOptions & { subresource?: string }, done: Done<KubeObject>): void {
+    const name = current.metadata.name ?? '';
+    let next: KubeObject;
+    if (opts.subresource === 'status') next = statusUpdate(incoming, current);
+    else if (opts.subresource === 'finalize') next = { ...current, spec: { ...(current.spec as object), finalizers: (incoming.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } };
+    else {
+      next = incoming;
+      const errors = prepareForUpdate(next, current);
+      if (errors.length > 0) return done({ ok: false, status: invalid(type, name, errors) });
+    }
+    delete next.metadata.resourceVersion;
+    const key = etcdKey(type, current.metadata.namespace, name);
+    const mod = Number(current.metadata.resourceVersion);
+    // An object being deleted goes once its last finalizer is removed.
+    if (next.metadata.deletionTimestamp !== undefined && readyToGo(next)) {
       if (opts.dryRun) return done({ ok: true, value: next });
-      const txn: TxnRequest = { compare: [{ key, target: 'mod', result: '=', operand: kv.modRevision }], success: [{ op: 'put', key, value: JSON.stringify(next) }], failure: [] };
-      this.etcd.txn(this.host, txn, (w) => {
-        if (!w.ok) return done({ ok: false, status: storageError(etcdMessage(w)) });
-        if (w.result.kind !== 'txn' || !w.result.txn.succeeded) return done({ ok: false, status: conflict(type, name) });
-        done({ ok: true, value: { ...next, metadata: { ...next.metadata, resourceVersion: String(w.result.txn.revision) } } });
+      return this.remove(type, current, (r) => done(r.ok ? { ok: true, value: next } : r));
+    }
+    const { resourceVersion: _rv, ...currentMeta } = current.metadata;
+    if (canonical({ ...current, metadata: currentMeta }) === canonical(next)) return done({ ok: true, value: current });
+    if (opts.dryRun) return done({ ok: true, value: next });
+    const txn: TxnRequest = { compare: [{ key, target: 'mod', result: '=', operand: mod }], success: [{ op: 'put', key, value: JSON.stringify(next) }], failure: [] };
+    this.etcd.txn(this.host, txn, (w) => {
+      if (!w.ok) return done({ ok: false, status: storageError(etcdMessage(w)) });
+      if (w.result.kind !== 'txn' || !w.result.txn.succeeded) return done({ ok: false, status: conflict(type, name) });
+      done({ ok: true, value: withVersion(next, w.result.txn.revision) });
+    });
+  }
+
+  /**
+   * Deletes an object, as the API server's graceful deletion does: a pod on a node gets a
+   * deletionTimestamp and its grace period (its kubelet deletes it when its containers have
+   * stopped); an object with finalizers, or deleted with Foreground or Orphan propagation (which
+   * add the foregroundDeletion / orphan finalizer for the garbage collector), is only marked;
+   * a namespace is marked Terminating until the namespace controller has emptied it.
+   * Everything else goes at once.
+   */
+  delete(type: ResourceType, namespace: string | undefined, name: string, opts: { propagationPolicy?: PropagationPolicy; gracePeriodSeconds?: number; dryRun?: boolean }, done: Done<KubeObject>): void {
+    if (type.kind === 'Namespace' && UNDELETABLE_NAMESPACES.has(name)) return done({ ok: false, status: forbidden(type, name, 'this namespace may not be deleted') });
+    const attempt = (tries: number): void => {
+      this.get(type, namespace, name, (got) => {
+        if (!got.ok) return done(got);
+        const current = got.value;
+        const next: KubeObject = JSON.parse(JSON.stringify(current)) as KubeObject;
+        const meta = next.metadata;
+        const finalizers = [...(meta.finalizers ?? [])];
+        const policy = opts.propagationPolicy ?? 'Background';
+        const add = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
+        if (add !== undefined && !finalizers.includes(add) && (meta.deletionTimestamp === undefined || add === 'foregroundDeletion')) finalizers.push(add);
+        meta.finalizers = finalizers;
+        if (finalizers.length === 0) delete meta.finalizers;
+        const grace = this.gracePeriod(current, opts.gracePeriodSeconds);
+        let markOnly = finalizers.length > 0 || grace > 0;
+        if (type.kind === 'Namespace') {
+          markOnly = true;
+          next.status = { ...(next.status as object), phase: 'Terminating' };
+        }
+        if (!markOnly) {
+          if (opts.dryRun) return done({ ok: true, value: current });
+          return this.remove(type, current, (r) => (!r.ok && r.status.reason === 'Conflict' && tries < WRITE_RETRIES ? attempt(tries + 1) : done(r.ok ? { ok: true, value: current } : r)));
+        }
+        // Set once; a later delete may only shorten a pod's grace period.
+        const deadline = this.world.now + grace * 1000;
+        if (meta.deletionTimestamp === undefined || (type.kind === 'Pod' && grace < Number(meta.deletionGracePeriodSeconds ?? Infinity))) {
+          meta.deletionTimestamp = rfc3339(deadline);
+          meta.deletionGracePeriodSeconds = grace;
+        }
+        if (canonical(next) === canonical(current)) return done({ ok: true, value: current });
+        if (opts.dryRun) return done({ ok: true, value: next });
+        delete meta.resourceVersion;
+        const key = etcdKey(type, current.metadata.namespace, name);
+        const txn: TxnRequest = { compare: [{ key, target: 'mod', result: '=', operand: Number(current.metadata.resourceVersion) }], success: [{ op: 'put', key, value: JSON.stringify(next) }], failure: [] };
+        this.etcd.txn(this.host, txn, (w) => {
+          if (!w.ok) return done({ ok: false, status: storageError(etcdMessage(w)) });
+          if (w.result.kind !== 'txn' || !w.result.txn.succeeded) return tries < WRITE_RETRIES ? attempt(tries + 1) : done({ ok: false, status: conflict(type, name) });
+          done({ ok: true, value: withVersion(next, w.result.txn.revision) });
+        });
+      });
+    };
+    attempt(0);
+  }
+
+  /** A pod bound to a node and still running is deleted gracefully; anything else at once. */
+  private gracePeriod(o: KubeObject, requested: number | undefined): number {
+    if (o.kind !== 'Pod') return 0;
+    const spec = (o.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+    const phase = (o.status as { phase?: string } | undefined)?.phase;
+    if (spec.nodeName === undefined || phase === 'Succeeded' || phase === 'Failed') return 0;
+    return requested ?? spec.terminationGracePeriodSeconds ?? 30;
+  }
+
+  /** Removes an object from etcd (freeing a Service's addresses in the same transaction). */
+  private remove(type: ResourceType, current: KubeObject, done: Done<KubeObject>): void {
+    const name = current.metadata.name ?? '';
+    const key = etcdKey(type, current.metadata.namespace, name);
+    const keys = type.kind === 'Service' ? [SERVICE_IP_KEY, NODE_PORT_KEY] : [];
+    this.readKeys(keys, (read) => {
+      if (!read.ok) return done(read);
+      const compare: TxnRequest['compare'][number][] = [{ key, target: 'mod', result: '=', operand: Number(current.metadata.resourceVersion) }];
+      const ops: StoreOp[] = [{ op: 'delete', key }];
+      if (type.kind === 'Service') {
+        const spec = (current.spec ?? {}) as { clusterIP?: string; ports?: { nodePort?: number }[] };
+        const ip = read.value.get(SERVICE_IP_KEY);
+        if (ip !== undefined) {
+          ops.push({ op: 'put', key: SERVICE_IP_KEY, value: JSON.stringify(releaseClusterIP(parseRange(ip, SERVICE_CIDR), spec.clusterIP)) });
+          compare.push({ key: SERVICE_IP_KEY, target: 'mod', result: '=', operand: ip.modRevision });
+        }
+        const ports = read.value.get(NODE_PORT_KEY);
+        const used = (spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => p !== undefined);
+        if (ports !== undefined && used.length > 0) {
+          ops.push({ op: 'put', key: NODE_PORT_KEY, value: JSON.stringify(without(parseRange(ports, ''), used)) });
+          compare.push({ key: NODE_PORT_KEY, target: 'mod', result: '=', operand: ports.modRevision });
+        }
+      }
+      this.etcd.txn(this.host, { compare, success: ops, failure: [] }, (o) => {
+        if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
+        if (o.result.kind !== 'txn' || !o.result.txn.succeeded) return done({ ok: false, status: conflict(type, name) });
+        done({ ok: true, value: current });
       });
     });
   }
 
-  delete(type: ResourceType, namespace: string | undefined, name: string, done: Done<KubeObject>): void {
-    const key = etcdKey(type, namespace, name);
-    this.get(type, namespace, name, (got) => {
+  /**
+   * POST pods/<name>/eviction: a delete that a PodDisruptionBudget may refuse (429), as kubectl
+   * drain uses it. A pod that is not running counts against no budget.
+   */
+  private evict(namespace: string, name: string, done: Done<unknown>): void {
+    const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
+    const pdbs = RESOURCES.find((t) => t.kind === 'PodDisruptionBudget') as ResourceType;
+    this.get(pods, namespace, name, (got) => {
       if (!got.ok) return done(got);
-      const txn: TxnRequest = {
-        compare: [{ key, target: 'mod', result: '=', operand: Number(got.value.metadata.resourceVersion) }],
-        success: [{ op: 'delete', key }],
-        failure: [],
-      };
-      this.etcd.txn(this.host, txn, (o) => {
-        if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
-        if (o.result.kind !== 'txn' || !o.result.txn.succeeded) return done({ ok: false, status: conflict(type, name) });
-        done({ ok: true, value: got.value });
+      const pod = got.value;
+      const phase = (pod.status as { phase?: string } | undefined)?.phase;
+      const gone = (): void => this.delete(pods, namespace, name, {}, (r) => done(r.ok ? { ok: true, value: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } } : r));
+      if (phase !== 'Running' || pod.metadata.deletionTimestamp !== undefined) return gone();
+      this.list(pdbs, namespace, (l) => {
+        if (!l.ok) return done(l);
+        const matching = l.value.items.filter((b) => {
+          const sel = (b.spec as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector;
+          const labels = pod.metadata.labels ?? {};
+          return sel !== undefined && Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+        });
+        if (matching.length > 1) return done({ ok: false, status: { ...storageError('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.'), code: 500 } });
+        const pdb = matching[0];
+        if (pdb === undefined) return gone();
+        const st = (pdb.status ?? {}) as { observedGeneration?: number; disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; disruptedPods?: Record<string, string> };
+        const refuse = (why: string): void =>
+          done({ ok: false, status: tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", { reason: 'DisruptionBudget', message: why, field: '' }) });
+        if ((st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1)) return refuse(`The disruption budget ${pdb.metadata.name} is still being processed by the server.`);
+        if ((st.disruptionsAllowed ?? 0) <= 0) return refuse(`The disruption budget ${pdb.metadata.name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`);
+        // Spend one disruption (a conflict means another eviction spent it first: that one wins).
+        const spent: KubeObject = { ...pdb, status: { ...st, disruptionsAllowed: (st.disruptionsAllowed ?? 0) - 1, disruptedPods: { ...(st.disruptedPods ?? {}), [name]: rfc3339(this.world.now) } } };
+        this.write(pdbs, pdb, spent, { subresource: 'status' }, (w) => (w.ok ? gone() : done(w)));
       });
     });
+  }
+
+  /** POST pods/<name>/binding: the scheduler's decision; a pod is bound once. */
+  private bind(namespace: string, name: string, body: unknown, done: Done<unknown>): void {
+    const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
+    const target = (body as { target?: { name?: string } } | undefined)?.target?.name;
+    if (typeof target !== 'string' || target === '') return done({ ok: false, status: badRequest('binding target must be a node name') });
+    this.get(pods, namespace, name, (got) => {
+      if (!got.ok) return done(got);
+      const spec = (got.value.spec ?? {}) as { nodeName?: string };
+      if (spec.nodeName !== undefined) return done({ ok: false, status: { ...conflict(pods, name), message: `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"` } });
+      if (got.value.metadata.deletionTimestamp !== undefined) return done({ ok: false, status: { ...conflict(pods, name), message: `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host` } });
+      const bound: KubeObject = { ...got.value, spec: { ...spec, nodeName: target } };
+      const key = etcdKey(pods, namespace, name);
+      const { resourceVersion: _rv, ...meta } = bound.metadata;
+      const txn: TxnRequest = { compare: [{ key, target: 'mod', result: '=', operand: Number(got.value.metadata.resourceVersion) }], success: [{ op: 'put', key, value: JSON.stringify({ ...bound, metadata: meta }) }], failure: [] };
+      this.etcd.txn(this.host, txn, (w) => {
+        if (!w.ok) return done({ ok: false, status: storageError(etcdMessage(w)) });
+        if (w.result.kind !== 'txn' || !w.result.txn.succeeded) return done({ ok: false, status: conflict(pods, name) });
+        done({ ok: true, value: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } });
+      });
+    });
+  }
+
+  /** Quorum reads of several keys, one after another; absent keys are left out of the map. */
+  private readKeys(keys: readonly string[], done: Done<Map<string, KeyValue>>): void {
+    const found = new Map<string, KeyValue>();
+    const next = (i: number): void => {
+      const key = keys[i];
+      if (key === undefined) return done({ ok: true, value: found });
+      this.etcd.range(this.host, key, {}, (o) => {
+        if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
+        const kv = o.result.kind === 'range' ? o.result.range.kvs[0] : undefined;
+        if (kv !== undefined) found.set(key, kv);
+        next(i + 1);
+      });
+    };
+    next(0);
   }
 
   /** Checks a request body: kind known, schema (strict decoding), semantics; then defaults it. */
@@ -223,9 +603,42 @@ export class ApiServer {
   }
 
   private newUid(): string {
-    const hex = Array.from({ length: 4 }, () => this.uids.u32().toString(16).padStart(8, '0')).join('');
+    const hex = Array.from({ length: 4 }, () => this.rng.u32().toString(16).padStart(8, '0')).join('');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16] as string, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
+
+  /** generateName's suffix: five characters from the alphabet apimachinery uses (no vowels, no look-alikes). */
+  private nameSuffix(): string {
+    const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+    return Array.from({ length: 5 }, () => alphabet[this.rng.int(alphabet.length)]).join('');
+  }
+}
+
+const NAMESPACES = RESOURCES.find((t) => t.kind === 'Namespace') as ResourceType;
+
+function prefixOf(type: ResourceType, namespace: string | undefined): string {
+  return type.namespaced && namespace !== undefined ? `${type.etcdPrefix}/${namespace}/` : `${type.etcdPrefix}/`;
+}
+
+/** Label and field selectors together; `all` when neither narrows anything. */
+function parseSelectors(type: ResourceType, s: { labelSelector?: string; fieldSelector?: string }): { matches: (o: KubeObject) => boolean; all: boolean } | { error: string } {
+  const labels: Requirement[] | { error: string } = s.labelSelector === undefined ? [] : parseLabelSelector(s.labelSelector);
+  if ('error' in labels) return labels;
+  const fields: FieldRequirement[] | { error: string } = s.fieldSelector === undefined ? [] : parseFieldSelector(type.kind, s.fieldSelector);
+  if ('error' in fields) return fields;
+  return { matches: (o) => matchesSelector(labels, o.metadata.labels) && matchesFields(fields, o), all: labels.length === 0 && fields.length === 0 };
+}
+
+/** No finalizer left (and, for a namespace, its spec.finalizers emptied by the namespace controller). */
+function readyToGo(o: KubeObject): boolean {
+  if ((o.metadata.finalizers ?? []).length > 0) return false;
+  if (o.kind === 'Namespace' && ((o.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).length > 0) return false;
+  if (o.kind === 'Pod' && Number(o.metadata.deletionGracePeriodSeconds ?? 0) > 0) return false;
+  return true;
+}
+
+function parseRange(kv: KeyValue | undefined, range: string): RangeState {
+  return kv === undefined ? emptyRange(range) : (JSON.parse(kv.value) as RangeState);
 }
 
 /** An unknown resource in the URL path: 404 with the server's own words. */
@@ -233,9 +646,16 @@ function notFoundResource(message: string): Status {
   return { ...badRequest(message), code: 404, reason: 'NotFound' };
 }
 
+function decodeKv(kv: KeyValue): KubeObject {
+  return JSON.parse(kv.value) as KubeObject;
+}
+
+function withVersion(o: KubeObject, revision: number): KubeObject {
+  return { ...o, metadata: { ...o.metadata, resourceVersion: String(revision) } };
+}
+
 function fromStorage(kv: KeyValue): KubeObject {
-  const o = JSON.parse(kv.value) as KubeObject;
-  return { ...o, metadata: { ...o.metadata, resourceVersion: String(kv.modRevision) } };
+  return withVersion(decodeKv(kv), kv.modRevision);
 }
 
 /** etcd's error text, as kube-apiserver passes it on. */
