@@ -3,6 +3,9 @@ import type { ApiResult, KubeObject, Status } from './apiObjects';
 /** kube-apiserver's secure port: where the API server process on a master listens. */
 export const API_PORT = '6443';
 
+/** A watch with nothing to say still sends this often, so a client notices a dead server or a cut. */
+export const WATCH_KEEPALIVE_MS = 5_000;
+
 /** Message types on the network trace. */
 export const ApiMsg = {
   Request: 'ApiRequest',

@@ -24,7 +24,7 @@ import {
   storageError,
   tooManyRequests,
 } from './apiObjects';
-import { API_PORT, ApiMsg, type ApiRequest, type ApiResponse, type PropagationPolicy, type ReadyzRequest, type ReadyzResponse, type WatchEventsMessage, type WatchEventType } from './apiProtocol';
+import { API_PORT, ApiMsg, WATCH_KEEPALIVE_MS, type ApiRequest, type ApiResponse, type PropagationPolicy, type ReadyzRequest, type ReadyzResponse, type WatchEventsMessage, type WatchEventType } from './apiProtocol';
 import { canonical } from './canonical';
 import { applyDefaults } from './defaults';
 import { matchesFields, parseFieldSelector, type FieldRequirement } from './fieldSelector';
@@ -36,8 +36,6 @@ import { validateSemantics } from './validation';
 
 /** The port kube-apiserver's process listens on for its local etcd's answers. */
 const ETCD_CLIENT_PORT = 'kube-apiserver';
-/** A watch with nothing to say still sends this often, so a client notices a dead server or a cut. */
-export const WATCH_KEEPALIVE_MS = 5_000;
 /** Namespaces the API server creates at start and refuses to delete. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-public', 'kube-system']);
