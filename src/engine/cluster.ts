@@ -1,5 +1,6 @@
 import { ApiClient } from './apiserver/apiClient';
 import { ApiServer } from './apiserver/apiServer';
+import { ControllerManager } from './controllers/controllerManager';
 import { applyFault, type Fault } from './faults';
 import { Hasher } from './hash';
 import type { NetworkConfig, NetworkStats } from './network';
@@ -66,6 +67,8 @@ export class Cluster {
   readonly apiServers: ReadonlyMap<string, ApiServer>;
   /** The masters, in order: the API servers a load balancer spreads requests over. */
   readonly masters: readonly string[];
+  /** kube-controller-manager on every live master (a new process, with a new identity, after a restart). */
+  readonly controllerManagers = new Map<string, ControllerManager>();
 
   constructor(options: ClusterOptions) {
     this.spec = options.spec ?? DEFAULT_CLUSTER_SPEC;
@@ -82,13 +85,31 @@ export class Cluster {
     const uids = this.world.rng.fork('apiserver');
     const apiServers = new Map(masters.map((m) => [m, new ApiServer(this.world, m, uids.fork(m))]));
     this.apiServers = apiServers;
-    for (const [host, api] of apiServers) if (this.world.net.isAlive(host)) api.listen();
+    const processes = this.world.rng.fork('kube-controller-manager');
+    let starts = 0;
+    const startProcesses = (host: string): void => {
+      const client = this.apiClient(host, 'kube-controller-manager', host);
+      const kcm = new ControllerManager(this.world, client, host, processes.fork(`${host}#${starts++}`));
+      this.controllerManagers.set(host, kcm);
+      kcm.start();
+    };
+    for (const [host, api] of apiServers) {
+      if (!this.world.net.isAlive(host)) continue;
+      api.listen();
+      startProcesses(host);
+    }
     // Registered after etcd's listener, so on a restart the member is up before its API server.
     this.world.net.onHostStatus((id, alive) => {
       const api = apiServers.get(id);
       if (api === undefined) return;
-      if (alive) api.listen();
-      else api.stop();
+      if (alive) {
+        api.listen();
+        startProcesses(id);
+      } else {
+        api.stop();
+        this.controllerManagers.get(id)?.stop();
+        this.controllerManagers.delete(id);
+      }
     });
   }
 

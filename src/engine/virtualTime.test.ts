@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRfc3339, rfc3339, VIRTUAL_EPOCH_MS } from './virtualTime';
+import { parseRfc3339, rfc3339, rfc3339Micro, VIRTUAL_EPOCH_MS } from './virtualTime';
 
 describe('virtual time as Kubernetes timestamps', () => {
   it('starts at 2025-01-01T00:00:00Z and counts whole seconds', () => {
@@ -16,6 +16,16 @@ describe('virtual time as Kubernetes timestamps', () => {
         const expected = new Date(VIRTUAL_EPOCH_MS + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
         expect(rfc3339(ms)).toBe(expected);
         expect(parseRfc3339(rfc3339(ms))).toBe(Math.floor(ms / 1000) * 1000);
+      }),
+    );
+  });
+
+  it('writes MicroTime with six fractional digits, and reads it back to the millisecond', () => {
+    expect(rfc3339Micro(90_250)).toBe('2025-01-01T00:01:30.250000Z');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 20 * 365 * 86_400_000 }), (ms) => {
+        expect(rfc3339Micro(ms)).toBe(new Date(VIRTUAL_EPOCH_MS + ms).toISOString().replace(/Z$/, '000Z'));
+        expect(parseRfc3339(rfc3339Micro(ms))).toBe(ms);
       }),
     );
   });

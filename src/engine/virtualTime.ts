@@ -19,13 +19,20 @@ export function rfc3339(virtualMs: number): string {
   return `${y}-${pad(m)}-${pad(d)}T${pad(hh)}:${pad(mm)}:${pad(ss)}Z`;
 }
 
-/** The virtual time of an RFC 3339 timestamp written by rfc3339 (whole seconds, UTC). */
+/** metav1.MicroTime, as Leases and events.k8s.io write it: "2025-01-01T00:01:30.250000Z". */
+export function rfc3339Micro(virtualMs: number): string {
+  const ms = (((VIRTUAL_EPOCH_MS + virtualMs) % 1000) + 1000) % 1000;
+  return `${rfc3339(virtualMs).slice(0, -1)}.${String(ms).padStart(3, '0')}000Z`;
+}
+
+/** The virtual time of an RFC 3339 timestamp (UTC; whole seconds or with a fraction, as MicroTime has). */
 export function parseRfc3339(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(text);
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/.exec(text);
   if (m === null) return undefined;
-  const [y, mo, d, hh, mi, ss] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [y, mo, d, hh, mi, ss] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const fractionMs = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
   const days = daysFromCivil(y, mo, d);
-  return (days * 86_400 + hh * 3600 + mi * 60 + ss) * 1000 - VIRTUAL_EPOCH_MS;
+  return (days * 86_400 + hh * 3600 + mi * 60 + ss) * 1000 + fractionMs - VIRTUAL_EPOCH_MS;
 }
 
 function pad(n: number): string {

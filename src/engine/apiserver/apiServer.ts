@@ -6,6 +6,7 @@ import { formatPath } from '../schema/jsonSchema';
 import { EtcdClient, type ClientOutcome } from '../store/etcdClient';
 import type { KeyValue, StoreOp, TxnRequest } from '../store/kvStore';
 import { rfc3339 } from '../virtualTime';
+import { uuidV4 } from '../uuid';
 import type { World } from '../world';
 import { allocateClusterIP, allocateNodePorts, emptyRange, NODE_PORT_KEY, releaseClusterIP, SERVICE_CIDR, SERVICE_IP_KEY, without, type RangeState } from './allocators';
 import {
@@ -369,7 +370,7 @@ export class ApiServer {
     const name = current.metadata.name ?? '';
     let next: KubeObject;
     if (opts.subresource === 'status') next = statusUpdate(incoming, current);
-    else if (opts.subresource === 'finalize') next = { ...current, spec: { ...(current.spec as object), finalizers: (incoming.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } };
+    else if (opts.subresource === 'finalize') next = { ...current, metadata: { ...current.metadata }, spec: { ...(current.spec as object), finalizers: (incoming.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] } };
     else {
       next = incoming;
       const errors = prepareForUpdate(next, current);
@@ -601,8 +602,7 @@ export class ApiServer {
   }
 
   private newUid(): string {
-    const hex = Array.from({ length: 4 }, () => this.rng.u32().toString(16).padStart(8, '0')).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16] as string, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    return uuidV4(this.rng);
   }
 
   /** generateName's suffix: five characters from the alphabet apimachinery uses (no vowels, no look-alikes). */

@@ -32,6 +32,15 @@ export const STATUS_KINDS = new Set([
   'PodDisruptionBudget',
 ]);
 
+/** Status counters without omitempty in the Go types: a new object shows them as 0. */
+const ZERO_STATUS_FIELDS: Record<string, readonly string[]> = {
+  ReplicaSet: ['replicas'],
+  StatefulSet: ['replicas', 'availableReplicas'],
+  DaemonSet: ['currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady'],
+  HorizontalPodAutoscaler: ['desiredReplicas'],
+  PodDisruptionBudget: ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'],
+};
+
 export function hasGeneration(kind: string): boolean {
   return GENERATION_KINDS.has(kind);
 }
@@ -57,7 +66,8 @@ export function prepareForCreate(o: KubeObject): void {
     case 'Node':
       break;
     default:
-      if (STATUS_KINDS.has(o.kind)) o.status = {};
+      // The zero status, with the counters Go always serialises (no omitempty) present as 0.
+      if (STATUS_KINDS.has(o.kind)) o.status = Object.fromEntries((ZERO_STATUS_FIELDS[o.kind] ?? []).map((f) => [f, 0]));
   }
 }
 

@@ -1,0 +1,76 @@
+import type { ApiClient } from '../apiserver/apiClient';
+import type { KubeObject } from '../apiserver/apiObjects';
+import { EventRecorder } from '../client/eventRecorder';
+import { LeaderElector, type LeaderElectionTimings } from '../client/leaderElection';
+import type { Rng } from '../rng';
+import { uuidV4 } from '../uuid';
+import type { World } from '../world';
+import { GarbageCollector } from './garbageCollector';
+import { NamespaceController } from './namespaceController';
+
+interface Controller {
+  start(): void;
+  stop(): void;
+}
+
+/**
+ * kube-controller-manager on one master. It talks to its own master's API server (kubeadm's
+ * controller-manager.conf points at the local endpoint), and runs its controllers only while
+ * it holds the kube-system/kube-controller-manager Lease; cut off from quorum it cannot renew,
+ * steps down after the renew deadline, and another master's takes over once the lease expires.
+ */
+export class ControllerManager {
+  readonly identity: string;
+  private readonly elector: LeaderElector;
+  private controllers: Controller[] = [];
+  private readonly recorder: EventRecorder;
+
+  constructor(
+    private readonly world: World,
+    private readonly client: ApiClient,
+    readonly host: string,
+    rng: Rng,
+    timings?: LeaderElectionTimings,
+  ) {
+    // kube-controller-manager's identity: hostname and a fresh UUID per process start.
+    this.identity = `${host}_${uuidV4(rng)}`;
+    this.recorder = new EventRecorder(world, client, 'kube-controller-manager', host);
+    this.elector = new LeaderElector(
+      world,
+      client,
+      { namespace: 'kube-system', name: 'kube-controller-manager' },
+      this.identity,
+      { onStartedLeading: () => this.lead(), onStoppedLeading: () => this.stopControllers() },
+      timings,
+    );
+  }
+
+  get isLeader(): boolean {
+    return this.elector.isLeader;
+  }
+
+  start(): void {
+    this.elector.start();
+  }
+
+  /** The process ended (its master died). */
+  stop(): void {
+    this.elector.stop();
+    this.stopControllers();
+    this.client.stop();
+  }
+
+  private lead(): void {
+    this.controllers = [new GarbageCollector(this.world, this.client), new NamespaceController(this.world, this.client)];
+    for (const c of this.controllers) c.start();
+    // The event a real controller manager records on the Lease when it takes over.
+    this.client.request({ verb: 'get', resource: 'leases', namespace: 'kube-system', name: 'kube-controller-manager' }, (r) => {
+      if (r.ok && r.result.ok) this.recorder.record(r.result.value as KubeObject, 'Normal', 'LeaderElection', `${this.identity} became leader`);
+    });
+  }
+
+  private stopControllers(): void {
+    for (const c of this.controllers) c.stop();
+    this.controllers = [];
+  }
+}
