@@ -90,3 +90,26 @@ export interface WatchEventsMessage {
   /** Set when the server ends the watch: why (410 Expired when the version was compacted away). */
   readonly end?: Status;
 }
+
+/** The kubelet's API port, where kube-apiserver fetches container logs (GET /containerLogs/…). */
+export const KUBELET_PORT = '10250';
+
+export const KubeletMsg = {
+  ContainerLogs: 'KubeletContainerLogs',
+  ContainerLogsResponse: 'KubeletContainerLogsResp',
+} as const;
+
+export interface ContainerLogsRequest extends LogOptions {
+  readonly reqId: number;
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly replyPort: string;
+}
+
+/** The log text, or the kubelet's refusal (`container "web" in pod "web-x" is waiting to start: ContainerCreating`). */
+export interface ContainerLogsResponse {
+  readonly reqId: number;
+  readonly text?: string;
+  readonly error?: string;
+}

@@ -25,7 +25,16 @@ import {
   storageError,
   tooManyRequests,
 } from './apiObjects';
-import { API_PORT, ApiMsg, WATCH_KEEPALIVE_MS, type ApiRequest, type ApiResponse, type PropagationPolicy, type ReadyzRequest, type ReadyzResponse, type WatchEventsMessage, type WatchEventType } from './apiProtocol';
+import {
+  API_PORT,
+  ApiMsg,
+  type ContainerLogsRequest,
+  type ContainerLogsResponse,
+  KUBELET_PORT,
+  KubeletMsg,
+  type LogOptions,
+  WATCH_KEEPALIVE_MS,
+  type ApiRequest, type ApiResponse, type PropagationPolicy, type ReadyzRequest, type ReadyzResponse, type WatchEventsMessage, type WatchEventType } from './apiProtocol';
 import { canonical } from './canonical';
 import { applyDefaults } from './defaults';
 import { matchesFields, parseFieldSelector, type FieldRequirement } from './fieldSelector';
@@ -37,6 +46,10 @@ import { validateSemantics } from './validation';
 
 /** The port kube-apiserver's process listens on for its local etcd's answers. */
 const ETCD_CLIENT_PORT = 'kube-apiserver';
+/** Where it listens for kubelets' answers (container logs). */
+const KUBELET_CLIENT_PORT = 'kube-apiserver-kubelet';
+/** How long kube-apiserver waits for a kubelet to answer before reporting the dial timeout. */
+const KUBELET_TIMEOUT_MS = 10_000;
 /** Namespaces the API server creates at start and refuses to delete. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 const UNDELETABLE_NAMESPACES = new Set(['default', 'kube-public', 'kube-system']);
@@ -76,6 +89,8 @@ export class ApiServer {
   private readonly etcd: EtcdClient;
   private readonly watches = new Map<string, ServerWatch>();
   private bootstrapTimer: ScheduledEvent | undefined;
+  private readonly kubeletCalls = new Map<number, { done: (r: ContainerLogsResponse) => void; deadline: ScheduledEvent }>();
+  private nextKubeletCall = 0;
 
   constructor(
     private readonly world: World,
@@ -88,12 +103,16 @@ export class ApiServer {
   /** Starts serving the API on the master's port 6443, and makes sure the system namespaces exist. */
   listen(): void {
     this.world.net.setHandler(this.host, (m) => this.serve(m), API_PORT);
+    this.world.net.setHandler(this.host, (m) => this.kubeletAnswer(m), KUBELET_CLIENT_PORT);
     this.bootstrap();
   }
 
   /** Stops serving: the master died. Requests in progress are never answered; watches end silently. */
   stop(): void {
     this.world.net.setHandler(this.host, undefined, API_PORT);
+    this.world.net.setHandler(this.host, undefined, KUBELET_CLIENT_PORT);
+    for (const c of this.kubeletCalls.values()) this.world.cancel(c.deadline);
+    this.kubeletCalls.clear();
     this.etcd.reset();
     for (const w of this.watches.values()) if (w.keepalive) this.world.cancel(w.keepalive);
     this.watches.clear();
@@ -148,6 +167,7 @@ export class ApiServer {
     const opts: RequestOptions = { ...(req.namespace === undefined ? {} : { namespace: req.namespace }), ...(req.dryRun ? { dryRun: true } : {}) };
     if (req.subresource === 'eviction') return this.evict(req.namespace ?? 'default', req.name ?? '', answer);
     if (req.subresource === 'binding') return this.bind(req.namespace ?? 'default', req.name ?? '', req.body, answer);
+    if (req.subresource === 'log') return this.logs(req.namespace ?? 'default', req.name ?? '', req.log ?? {}, answer);
     if (req.verb === 'create') return this.create(req.body, opts, answer);
     if (req.verb === 'update') return this.update(req.body, { ...opts, ...(req.subresource === undefined ? {} : { subresource: req.subresource }) }, answer);
     const type = resolveResource(req.resource ?? '');
@@ -543,6 +563,49 @@ export class ApiServer {
         done({ ok: true, value: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } });
       });
     });
+  }
+
+  /**
+   * GET pods/<name>/log: checks the container, then asks the kubelet of the pod's node for the
+   * log (kube-apiserver proxies to the kubelet's port 10250). A pod on no node has no log yet.
+   */
+  private logs(namespace: string, name: string, opts: LogOptions, done: Done<unknown>): void {
+    const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
+    this.get(pods, namespace, name, (got) => {
+      if (!got.ok) return done(got);
+      const spec = (got.value.spec ?? {}) as { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[] };
+      const containers = (spec.containers ?? []).map((c) => c.name);
+      const inits = (spec.initContainers ?? []).map((c) => c.name);
+      const container = opts.container ?? (containers.length === 1 ? containers[0] : undefined);
+      if (container === undefined) {
+        const initPart = inits.length > 0 ? ` or one of the init containers: [${inits.join(' ')}]` : '';
+        return done({ ok: false, status: badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${initPart}`) });
+      }
+      if (!containers.includes(container) && !inits.includes(container)) return done({ ok: false, status: badRequest(`container ${container} is not valid for pod ${name}`) });
+      if (spec.nodeName === undefined) return done({ ok: true, value: '' });
+      const node = spec.nodeName;
+      const reqId = ++this.nextKubeletCall;
+      const deadline = this.world.schedule(KUBELET_TIMEOUT_MS, `apiserver kubelet call ${this.host}`, () => {
+        this.kubeletCalls.delete(reqId);
+        done({ ok: false, status: storageError(`Get "https://${node}:${KUBELET_PORT}/containerLogs/${namespace}/${name}/${container}": dial tcp ${node}:${KUBELET_PORT}: i/o timeout`) });
+      });
+      this.kubeletCalls.set(reqId, {
+        deadline,
+        done: (r) => done(r.error === undefined ? { ok: true, value: r.text ?? '' } : { ok: false, status: badRequest(r.error) }),
+      });
+      const call: ContainerLogsRequest = { reqId, namespace, pod: name, container, replyPort: KUBELET_CLIENT_PORT, ...opts };
+      this.world.net.send(this.host, node, KubeletMsg.ContainerLogs, call, KUBELET_PORT);
+    });
+  }
+
+  private kubeletAnswer(m: Message): void {
+    if (m.type !== KubeletMsg.ContainerLogsResponse) return;
+    const r = m.payload as ContainerLogsResponse;
+    const call = this.kubeletCalls.get(r.reqId);
+    if (call === undefined) return;
+    this.kubeletCalls.delete(r.reqId);
+    this.world.cancel(call.deadline);
+    call.done(r);
   }
 
   /** Quorum reads of several keys, one after another; absent keys are left out of the map. */

@@ -68,6 +68,16 @@ export function validateSemantics(t: ResourceType, o: KubeObject): FieldError[] 
         errors.push({ field: `spec.ports[${i}].port`, type: 'Invalid value', value: p.port, detail: 'must be between 1 and 65535, inclusive' });
       }
       if (ports.length > 1 && (p.name === undefined || p.name === '')) errors.push({ field: `spec.ports[${i}].name`, type: 'Required value' });
+      if (typeof p.name === 'string' && p.name !== '' && ports.slice(0, i).some((q) => q.name === p.name)) errors.push({ field: `spec.ports[${i}].name`, type: 'Duplicate value', value: p.name });
+      // Two ports with one number and protocol: the key ValidateService checks, printed as Go prints the struct.
+      const protocol = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+      if (ports.slice(0, i).some((q) => q.port === p.port && (typeof q.protocol === 'string' ? q.protocol : 'TCP') === protocol)) {
+        errors.push({
+          field: `spec.ports[${i}]`,
+          type: 'Duplicate value',
+          goValue: `core.ServicePort{Name:"", Protocol:"${protocol}", AppProtocol:(*string)(nil), Port:${String(p.port)}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`,
+        });
+      }
     });
   }
   return errors;
