@@ -72,6 +72,29 @@ describe('kubeplay run', () => {
     expect(lines[3]).toMatchObject({ action: 'fault', command: 'kill worker-1', at: 7000 });
   });
 
+  it("lets kubectl -f NAME read the scenario's files, and names the file in errors", () => {
+    const s = [
+      'apiVersion: kubeplay/v1',
+      'kind: Scenario',
+      'metadata: { name: f }',
+      'files:',
+      '  settings.yaml: |',
+      '    apiVersion: v1',
+      '    kind: ConfigMap',
+      '    metadata: { name: settings }',
+      'actions:',
+      '  - { at: 5s, kubectl: "create -f settings.yaml" }',
+      '  - { at: 6s, kubectl: "create -f settings.yaml" }',
+      '  - { at: 7s, kubectl: "delete -f other.yaml" }',
+      '',
+    ].join('\n');
+    const r = cli(['run', 's.yaml', '--json'], { 's.yaml': s });
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ exitCode: 0, stdout: 'configmap/settings created\n' });
+    expect(lines[1]).toMatchObject({ exitCode: 1, stderr: 'Error from server (AlreadyExists): error when creating "settings.yaml": configmaps "settings" already exists\n' });
+    expect(lines[2]).toMatchObject({ exitCode: 1, stderr: 'error: the path "other.yaml" does not exist\n' });
+  });
+
   it('exits 2 with file:line:column for an invalid scenario, and for bad flags', () => {
     const bad = 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: x }\nactions:\n  - { at: 1s, fault: { kill: worker-9 } }\n';
     expect(cli(['run', 'bad.yaml'], { 'bad.yaml': bad })).toMatchObject({ code: 2, err: 'bad.yaml:5:24: actions[0].fault.kill: no host or zone named "worker-9" in this cluster\n' });

@@ -5,20 +5,45 @@ import { clusterInfo } from './commands/clusterInfo';
 import { config } from './commands/config';
 import { create } from './commands/create';
 import { del } from './commands/delete';
+import { describe } from './commands/describe';
+import { events } from './commands/events';
+import { explain } from './commands/explain';
 import { get } from './commands/get';
 import { annotate, label } from './commands/label';
+import { logs } from './commands/logs';
+import { cordon, drain, taint, uncordon } from './commands/nodes';
+import { patch } from './commands/patch';
+import { rollout } from './commands/rollout';
+import { run as runPod } from './commands/run';
 import { scale } from './commands/scale';
+import { set } from './commands/set';
+import { top } from './commands/top';
 import { version } from './commands/version';
 import { parseFlags } from './flags';
 import { fail, type KubectlCommand, type KubectlEnv, type KubectlResult } from './kubectlEnv';
+import { withFiles } from './manifests';
 import { shellWords } from './shellWords';
 
 const COMMANDS: Record<string, KubectlCommand> = {
   get,
-  apply,
+  describe,
+  // apply reads -f through manifests.ts, which finds named files on its flags.
+  apply: withFiles(apply),
   create,
   delete: del,
+  run: runPod,
+  patch,
+  events,
+  explain,
   scale,
+  rollout,
+  set,
+  cordon,
+  uncordon,
+  drain,
+  taint,
+  logs,
+  top,
   label,
   annotate,
   'api-resources': apiResources,

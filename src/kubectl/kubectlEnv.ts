@@ -1,5 +1,6 @@
 import type { ApiClient } from '../engine/apiserver/apiClient';
 import type { World } from '../engine/world';
+import type { ExplainSchemas } from './explain';
 
 export interface KubectlResult {
   readonly exitCode: number;
@@ -16,6 +17,13 @@ export interface KubectlEnv {
   readonly clients: ReadonlyMap<string, ApiClient>;
   /** The address clients use for the API: the load balancer's. */
   readonly server?: string;
+  /**
+   * The OpenAPI schemas `kubectl explain` reads. Large, so the host loads them apart from the
+   * engine and sets them when they arrive; until then explain says they are loading.
+   */
+  explainSchemas?: ExplainSchemas;
+  /** The files `-f name` can read, by name (the editor's tabs in the UI, a scenario's `files:` in the CLI). */
+  readonly files?: ReadonlyMap<string, string>;
 }
 
 /** The Kubernetes version the simulated cluster reports (what kubeadm 1.31 would install). */
@@ -38,6 +46,8 @@ export interface KubectlFlags {
   overwrite?: boolean;
   /** Every other flag the command declares, by long name: a string, a list (repeatable flags) or a boolean. */
   readonly values: Map<string, string | boolean | string[]>;
+  /** The env's files, handed to commands that read `-f name` through manifests.ts (see withFiles). */
+  files?: ReadonlyMap<string, string>;
 }
 
 /** A string flag's value (the last one given). */

@@ -10,9 +10,10 @@ export type GoldenStep = { kubectl: string; stdin?: string } | { etcdctl: string
 /**
  * Runs steps as a scenario on the default cluster (the path the CLI, lessons and links take)
  * and writes what happened as text for a golden file: each command with its time, its output
- * and its exit code; each fault as "! …". A wait moves the time the next step starts at.
+ * and its exit code; each fault as "! …". A wait moves the time the next step starts at;
+ * `files` are the files `-f NAME` reads.
  */
-export function goldenTranscript(steps: readonly GoldenStep[], seed = 1): string {
+export function goldenTranscript(steps: readonly GoldenStep[], seed = 1, files?: Readonly<Record<string, string>>): string {
   let at = 0;
   const actions: ScenarioAction[] = [];
   for (const s of steps) {
@@ -21,7 +22,7 @@ export function goldenTranscript(steps: readonly GoldenStep[], seed = 1): string
     else if ('etcdctl' in s) actions.push({ atMs: at, kind: 'etcdctl', command: s.etcdctl });
     else actions.push({ atMs: at, kind: 'kubectl', command: s.kubectl, ...(s.stdin === undefined ? {} : { stdin: s.stdin }) });
   }
-  const scenario: Scenario = { name: 'golden', seed, cluster: DEFAULT_CLUSTER_SPEC, etcd: DEFAULT_ETCD_SETTINGS, manifests: '', actions };
+  const scenario: Scenario = { name: 'golden', seed, cluster: DEFAULT_CLUSTER_SPEC, etcd: DEFAULT_ETCD_SETTINGS, manifests: '', ...(files === undefined ? {} : { files }), actions };
   let out = '';
   for (const r of runScenario(scenario).records) {
     if (r.action === 'fault') {

@@ -3,6 +3,7 @@ import { describeFault } from '../engine/faults';
 import { EtcdClient } from '../engine/store/etcdClient';
 import { runEtcdctl } from '../kubectl/etcdctl/etcdctl';
 import type { CommandResult, EtcdctlEnv } from '../kubectl/etcdctl/etcdctlEnv';
+import explainSchemas from '../generated/kubernetes-schemas.full.json';
 import { runKubectl } from '../kubectl/kubectl';
 import type { KubectlEnv } from '../kubectl/kubectlEnv';
 import type { Scenario, ScenarioAction } from './scenario';
@@ -50,7 +51,9 @@ export function runScenario(scenario: Scenario, options: { untilMs?: number; see
   const defaultContext = 'kubernetes-admin@kubeplay';
   const clients = new Map([[defaultContext, cluster.apiClient(CONSOLE_HOST, 'kubectl')]]);
   for (const m of cluster.masters) clients.set(m, cluster.apiClient(CONSOLE_HOST, `kubectl-${m}`, m));
-  const kubectl: KubectlEnv = { world, defaultContext, clients };
+  // The OpenAPI schemas for explain are read here, never by the engine, so the engine's bundle stays small.
+  const files = new Map(Object.entries(scenario.files ?? {}));
+  const kubectl: KubectlEnv = { world, defaultContext, clients, explainSchemas, files };
   const records: ActionRecord[] = [];
   for (const action of scenario.actions) {
     if (action.atMs > world.now) world.runUntil(action.atMs);

@@ -40,6 +40,12 @@ describe('parseScenario', () => {
     expect(s.actions[5]).toEqual({ atMs: 300_000, kind: 'etcdctl', command: 'endpoint status --cluster -w table' });
   });
 
+  it('reads files: a map of names to texts, which -f NAME reads', () => {
+    const r = parseScenario('apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: f }\nfiles:\n  web.yaml: |\n    kind: Pod\n');
+    expect(r.ok && r.scenario.files).toEqual({ 'web.yaml': 'kind: Pod\n' });
+    expect(errorsOf(parseScenario('apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: f }\nfiles:\n  web.yaml: 3\n'))[0]).toBe('s.yaml:5:3: files.web.yaml: must be a string, got number 3');
+  });
+
   it('fills in the defaults: seed 1, the default cluster, etcd timings', () => {
     const r = parseScenario('apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: empty }\n');
     expect(r.ok && [r.scenario.seed, r.scenario.cluster.masters.count, r.scenario.etcd.electionTicks, r.scenario.actions.length]).toEqual([1, 3, 10, 0]);

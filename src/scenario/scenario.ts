@@ -21,6 +21,8 @@ export interface Scenario {
   /** etcd timings after the scenario's overrides. */
   readonly etcd: EtcdSettings;
   readonly manifests: string;
+  /** Files `kubectl … -f NAME` can read, by name. */
+  readonly files?: Readonly<Record<string, string>>;
   /** In time order. */
   readonly actions: readonly ScenarioAction[];
 }
@@ -44,6 +46,7 @@ interface RawScenario {
   cluster?: ClusterSpec;
   settings?: { etcdHeartbeatInterval?: string; etcdElectionTimeout?: string; etcdRequestTimeout?: string };
   manifests?: string;
+  files?: Record<string, string>;
   actions?: ({ at: string | 0 } & ({ kubectl: string; stdin?: string } | { etcdctl: string } | { fault: RawFault }))[];
 }
 
@@ -124,6 +127,7 @@ export function parseScenario(text: string): ScenarioResult {
       cluster,
       etcd,
       manifests: raw.manifests ?? '',
+      ...(raw.files === undefined ? {} : { files: raw.files }),
       actions,
     },
   };

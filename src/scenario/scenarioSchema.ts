@@ -104,6 +104,11 @@ export const SCENARIO_SCHEMA: JsonSchema = {
       },
     },
     manifests: { type: 'string', description: 'Kubernetes manifests (documents split by ---) that `kubectl apply -f -` applies.' },
+    files: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'Files by name (web.yaml: |) that `kubectl apply|create|delete -f web.yaml` reads.',
+    },
     actions: { type: 'array', items: { oneOf: [action('kubectl', { stdin: { type: 'string' } }), action('etcdctl'), action('fault')] } },
   },
 };

@@ -42,8 +42,11 @@ export function validateSemantics(t: ResourceType, o: KubeObject): FieldError[] 
     const selector = obj(spec?.selector);
     const template = obj(spec?.template);
     const labels = (obj(obj(template?.metadata)?.labels) ?? {}) as Record<string, string>;
-    if (selector === undefined) errors.push({ field: 'spec.selector', type: 'Required value' });
-    else {
+    if (selector === undefined) {
+      errors.push({ field: 'spec.selector', type: 'Required value' });
+      // A missing selector selects nothing, so the template's labels cannot match it either (apps/v1 reports both).
+      if (template !== undefined) errors.push({ field: 'spec.template.metadata.labels', type: 'Invalid value', value: labels, detail: '`selector` does not match template `labels`' });
+    } else {
       const match = (obj(selector.matchLabels) ?? {}) as Record<string, string>;
       const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
       if (Object.keys(match).length === 0 && exprs.length === 0) {

@@ -24,9 +24,9 @@ export const apply: KubectlCommand = (env, _args, flags, stdin, done) => {
   let stdout = '';
   let stderr = '';
   const finish = (): void => done({ exitCode: stderr === '' ? 0 : 1, stdout, stderr } satisfies KubectlResult);
-  const failed = (r: ApiCallResult, verb: string): boolean => {
+  const failed = (r: ApiCallResult, verb: string, source: string): boolean => {
     if (!r.ok) stderr += `${r.error}\n`;
-    else if (!r.result.ok) stderr += formatStatus(r.result.status, `error when ${verb} "STDIN": `);
+    else if (!r.result.ok) stderr += formatStatus(r.result.status, `error when ${verb} "${source}": `);
     else return false;
     return true;
   };
@@ -49,11 +49,11 @@ export const apply: KubectlCommand = (env, _args, flags, stdin, done) => {
           return next(i + 1);
         }
         return client.request({ verb: 'create', body: config, ...nsOpt, ...(dryRun === 'server' ? { dryRun: true } : {}) }, (r) => {
-          if (!failed(r, 'creating')) stdout += `${objectRef(type, name)} created${suffix}\n`;
+          if (!failed(r, 'creating', doc.source)) stdout += `${objectRef(type, name)} created${suffix}\n`;
           next(i + 1);
         });
       }
-      if (failed(got, 'retrieving current configuration of')) return next(i + 1);
+      if (failed(got, 'retrieving current configuration of', doc.source)) return next(i + 1);
       const live = (got as { result: { value: unknown } }).result.value as KubeObject;
       const original = parseLastApplied(live);
       const merged = threeWayMerge(original, config, live) as KubeObject;
@@ -68,7 +68,7 @@ export const apply: KubectlCommand = (env, _args, flags, stdin, done) => {
       client.request({ verb: 'update', body: merged, ...nsOpt, ...(dryRun === 'server' ? { dryRun: true } : {}) }, (r) => {
         // Somebody changed the object between our read and our write: read again and re-merge.
         if (r.ok && !r.result.ok && r.result.status.reason === 'Conflict' && attempt < 4) return next(i, attempt + 1);
-        if (!failed(r, 'applying patch to')) stdout += `${objectRef(type, name)} configured${suffix}\n`;
+        if (!failed(r, 'applying patch to', doc.source)) stdout += `${objectRef(type, name)} configured${suffix}\n`;
         next(i + 1);
       });
     });
