@@ -165,7 +165,7 @@ export class ApiServer {
     };
     if (req.verb === 'cancelWatch') return this.cancelWatch(`${m.from}/${req.replyPort}/${req.watchId ?? 0}`);
     const opts: RequestOptions = { ...(req.namespace === undefined ? {} : { namespace: req.namespace }), ...(req.dryRun ? { dryRun: true } : {}) };
-    if (req.subresource === 'eviction') return this.evict(req.namespace ?? 'default', req.name ?? '', answer);
+    if (req.subresource === 'eviction') return this.evict(req.namespace ?? 'default', req.name ?? '', (req.body as { deleteOptions?: { gracePeriodSeconds?: number } } | undefined)?.deleteOptions?.gracePeriodSeconds, answer);
     if (req.subresource === 'binding') return this.bind(req.namespace ?? 'default', req.name ?? '', req.body, answer);
     if (req.subresource === 'log') return this.logs(req.namespace ?? 'default', req.name ?? '', req.log ?? {}, answer);
     if (req.verb === 'create') return this.create(req.body, opts, answer);
@@ -512,14 +512,14 @@ export class ApiServer {
    * POST pods/<name>/eviction: a delete that a PodDisruptionBudget may refuse (429), as kubectl
    * drain uses it. A pod that is not running counts against no budget.
    */
-  private evict(namespace: string, name: string, done: Done<unknown>): void {
+  private evict(namespace: string, name: string, gracePeriodSeconds: number | undefined, done: Done<unknown>): void {
     const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
     const pdbs = RESOURCES.find((t) => t.kind === 'PodDisruptionBudget') as ResourceType;
     this.get(pods, namespace, name, (got) => {
       if (!got.ok) return done(got);
       const pod = got.value;
       const phase = (pod.status as { phase?: string } | undefined)?.phase;
-      const gone = (): void => this.delete(pods, namespace, name, {}, (r) => done(r.ok ? { ok: true, value: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } } : r));
+      const gone = (): void => this.delete(pods, namespace, name, gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }, (r) => done(r.ok ? { ok: true, value: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } } : r));
       if (phase !== 'Running' || pod.metadata.deletionTimestamp !== undefined) return gone();
       this.list(pdbs, namespace, (l) => {
         if (!l.ok) return done(l);

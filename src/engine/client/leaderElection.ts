@@ -84,19 +84,21 @@ export class LeaderElector {
   }
 
   private tryAcquireOrRenew(done: (ok: boolean) => void): void {
-    const now = this.world.now;
     const mine = (previous: LeaseSpec | undefined): LeaseSpec => {
       const keep = previous?.holderIdentity === this.identity;
+      // Stamped when the record is written, after the read that preceded it.
+      const stamp = rfc3339Micro(this.world.now);
       return {
         holderIdentity: this.identity,
         leaseDurationSeconds: this.timings.leaseDurationMs / 1000,
-        acquireTime: keep && previous?.acquireTime !== undefined ? previous.acquireTime : rfc3339Micro(now),
-        renewTime: rfc3339Micro(now),
+        acquireTime: keep && previous?.acquireTime !== undefined ? previous.acquireTime : stamp,
+        renewTime: stamp,
         leaseTransitions: (previous?.leaseTransitions ?? 0) + (keep || previous?.holderIdentity === undefined ? 0 : 1),
       };
     };
     const { namespace, name } = this.lease;
     this.client.request({ verb: 'get', resource: 'leases', namespace, name }, (got) => {
+      const now = this.world.now;
       if (!got.ok) return done(false);
       if (!got.result.ok) {
         if (got.result.status.code !== 404) return done(false);

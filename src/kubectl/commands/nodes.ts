@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import { resolveResource } from '../../engine/apiserver/resources';
 import { rfc3339 } from '../../engine/virtualTime';
-import { fail, flagBool, type KubectlCommand, type KubectlResult, ok } from '../kubectlEnv';
+import { fail, flagBool, flagString, type KubectlCommand, type KubectlResult, ok } from '../kubectlEnv';
 import { applyTaints, drainedMessage, evictedMessage, evictingMessage, evictionRetryMessage, parseTaints, planDrain, setUnschedulable, splitTaintArgs } from '../nodeOps';
 import { formatStatus } from '../printers';
 import { clientFor } from './client';
@@ -103,6 +103,10 @@ export const drain: KubectlCommand = (env, args, flags, _stdin, done) => {
   let stderr = '';
   const finish = (r?: KubectlResult): void => done(r === undefined ? { exitCode: stderr.includes('error') ? 1 : 0, stdout, stderr } : { exitCode: r.exitCode, stdout: stdout + r.stdout, stderr: stderr + r.stderr });
   const deadline = env.world.now + DRAIN_WAIT_MS_MAX;
+  const graceFlag = flagString(flags, 'grace-period');
+  if (graceFlag !== undefined && !/^-?\d+$/.test(graceFlag)) return done(fail(`error: invalid argument "${graceFlag}" for "--grace-period" flag: strconv.ParseInt: parsing "${graceFlag}": invalid syntax`));
+  // -1 (the default) means each pod's own terminationGracePeriodSeconds.
+  const grace = graceFlag === undefined || Number(graceFlag) < 0 ? {} : { gracePeriodSeconds: Number(graceFlag) };
   cordon(env, [name], flags, undefined, (c) => {
     if (c.exitCode !== 0) return done(c);
     stdout += c.stdout;
@@ -129,8 +133,8 @@ export const drain: KubectlCommand = (env, args, flags, _stdin, done) => {
           if (plan.usingEviction) stdout += `${evictingMessage(pod)}\n`;
           const attempt = (): void => {
             const req = plan.usingEviction
-              ? ({ verb: 'create', resource: 'pods', subresource: 'eviction', namespace, name: podName, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: podName, namespace } } as KubeObject } as const)
-              : ({ verb: 'delete', resource: 'pods', namespace, name: podName } as const);
+              ? ({ verb: 'create', resource: 'pods', subresource: 'eviction', namespace, name: podName, body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: podName, namespace }, ...(grace.gracePeriodSeconds === undefined ? {} : { deleteOptions: grace }) } as KubeObject } as const)
+              : ({ verb: 'delete', resource: 'pods', namespace, name: podName, ...grace } as const);
             client.request(req, (r) => {
               if (!r.ok) return finish(fail(r.error));
               if (!r.result.ok && r.result.status.code === 429) {
