@@ -30,6 +30,11 @@ describe('virtual time as Kubernetes timestamps', () => {
     );
   });
 
+  it('reads a timestamp written with an offset as the same instant', () => {
+    expect(parseRfc3339('2025-01-01T02:01:30+02:00')).toBe(90_000);
+    expect(parseRfc3339('2024-12-31T23:01:30-01:00')).toBe(90_000);
+  });
+
   it('refuses what it did not write', () => {
     expect(parseRfc3339('2025-01-01 00:00:00')).toBeUndefined();
   });

@@ -25,14 +25,18 @@ export function rfc3339Micro(virtualMs: number): string {
   return `${rfc3339(virtualMs).slice(0, -1)}.${String(ms).padStart(3, '0')}000Z`;
 }
 
-/** The virtual time of an RFC 3339 timestamp (UTC; whole seconds or with a fraction, as MicroTime has). */
+/**
+ * The virtual time of an RFC 3339 timestamp: whole seconds or with a fraction (MicroTime), in
+ * UTC ("Z") or with an offset ("+02:00", as a hand-written manifest may have it).
+ */
 export function parseRfc3339(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?Z$/.exec(text);
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/.exec(text);
   if (m === null) return undefined;
   const [y, mo, d, hh, mi, ss] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const fractionMs = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+  const offsetMs = m[8] === undefined ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60_000;
   const days = daysFromCivil(y, mo, d);
-  return (days * 86_400 + hh * 3600 + mi * 60 + ss) * 1000 + fractionMs - VIRTUAL_EPOCH_MS;
+  return (days * 86_400 + hh * 3600 + mi * 60 + ss) * 1000 + fractionMs - offsetMs - VIRTUAL_EPOCH_MS;
 }
 
 function pad(n: number): string {
@@ -40,7 +44,8 @@ function pad(n: number): string {
 }
 
 // Howard Hinnant's algorithms between days since 1970-01-01 and the proleptic Gregorian calendar.
-function civilFromDays(z0: number): [number, number, number] {
+/** [year, month, day] of a day counted from 1970-01-01 (proleptic Gregorian). */
+export function civilFromDays(z0: number): [number, number, number] {
   const z = z0 + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;

@@ -118,7 +118,7 @@ function endpointsCell(x: KubeObject): string {
 }
 
 /** helper.GetAccessModesAsString: RWO, ROX, RWX, RWOP in that order. */
-function accessModes(modes: unknown): string {
+export function accessModes(modes: unknown): string {
   const have = Array.isArray(modes) ? (modes as unknown[]) : [];
   const short: [string, string][] = [
     ['ReadWriteOnce', 'RWO'],

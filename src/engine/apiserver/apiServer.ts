@@ -316,7 +316,7 @@ export class ApiServer {
         const now = filter.matches(object);
         const was = before !== undefined && filter.matches(before);
         // Leaving or entering the selection reads, to the watcher, as a deletion or a creation.
-        if (now) events.push({ type: was || (before !== undefined && filter.all) ? 'MODIFIED' : 'ADDED', object });
+        if (now) events.push({ type: was ? 'MODIFIED' : 'ADDED', object });
         else if (was) events.push({ type: 'DELETED', object });
       }
       if (ev.canceled !== undefined) {
@@ -397,8 +397,6 @@ export class ApiServer {
       if (errors.length > 0) return done({ ok: false, status: invalid(type, name, errors) });
     }
     delete next.metadata.resourceVersion;
-    const key = etcdKey(type, current.metadata.namespace, name);
-    const mod = Number(current.metadata.resourceVersion);
     // An object being deleted goes once its last finalizer is removed.
     if (next.metadata.deletionTimestamp !== undefined && readyToGo(next)) {
       if (opts.dryRun) return done({ ok: true, value: next });
@@ -407,12 +405,7 @@ export class ApiServer {
     const { resourceVersion: _rv, ...currentMeta } = current.metadata;
     if (canonical({ ...current, metadata: currentMeta }) === canonical(next)) return done({ ok: true, value: current });
     if (opts.dryRun) return done({ ok: true, value: next });
-    const txn: TxnRequest = { compare: [{ key, target: 'mod', result: '=', operand: mod }], success: [{ op: 'put', key, value: JSON.stringify(next) }], failure: [] };
-    this.etcd.txn(this.host, txn, (w) => {
-      if (!w.ok) return done({ ok: false, status: storageError(etcdMessage(w)) });
-      if (w.result.kind !== 'txn' || !w.result.txn.succeeded) return done({ ok: false, status: conflict(type, name) });
-      done({ ok: true, value: withVersion(next, w.result.txn.revision) });
-    });
+    this.casPut(type, current, next, done);
   }
 
   /**
@@ -455,14 +448,7 @@ export class ApiServer {
         }
         if (canonical(next) === canonical(current)) return done({ ok: true, value: current });
         if (opts.dryRun) return done({ ok: true, value: next });
-        delete meta.resourceVersion;
-        const key = etcdKey(type, current.metadata.namespace, name);
-        const txn: TxnRequest = { compare: [{ key, target: 'mod', result: '=', operand: Number(current.metadata.resourceVersion) }], success: [{ op: 'put', key, value: JSON.stringify(next) }], failure: [] };
-        this.etcd.txn(this.host, txn, (w) => {
-          if (!w.ok) return done({ ok: false, status: storageError(etcdMessage(w)) });
-          if (w.result.kind !== 'txn' || !w.result.txn.succeeded) return tries < WRITE_RETRIES ? attempt(tries + 1) : done({ ok: false, status: conflict(type, name) });
-          done({ ok: true, value: withVersion(next, w.result.txn.revision) });
-        });
+        this.casPut(type, current, next, (w) => (!w.ok && w.status.reason === 'Conflict' && tries < WRITE_RETRIES ? attempt(tries + 1) : done(w)));
       });
     };
     attempt(0);
@@ -554,14 +540,7 @@ export class ApiServer {
       if (spec.nodeName !== undefined) return done({ ok: false, status: { ...conflict(pods, name), message: `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"` } });
       if (got.value.metadata.deletionTimestamp !== undefined) return done({ ok: false, status: { ...conflict(pods, name), message: `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host` } });
       const bound: KubeObject = { ...got.value, spec: { ...spec, nodeName: target } };
-      const key = etcdKey(pods, namespace, name);
-      const { resourceVersion: _rv, ...meta } = bound.metadata;
-      const txn: TxnRequest = { compare: [{ key, target: 'mod', result: '=', operand: Number(got.value.metadata.resourceVersion) }], success: [{ op: 'put', key, value: JSON.stringify({ ...bound, metadata: meta }) }], failure: [] };
-      this.etcd.txn(this.host, txn, (w) => {
-        if (!w.ok) return done({ ok: false, status: storageError(etcdMessage(w)) });
-        if (w.result.kind !== 'txn' || !w.result.txn.succeeded) return done({ ok: false, status: conflict(pods, name) });
-        done({ ok: true, value: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } });
-      });
+      this.casPut(pods, got.value, bound, (w) => done(w.ok ? { ok: true, value: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } } : w));
     });
   }
 
@@ -606,6 +585,20 @@ export class ApiServer {
     this.kubeletCalls.delete(r.reqId);
     this.world.cancel(call.deadline);
     call.done(r);
+  }
+
+  /** Writes `next` over `current` if nobody wrote in between (a 409 Conflict otherwise). */
+  private casPut(type: ResourceType, current: KubeObject, next: KubeObject, done: Done<KubeObject>): void {
+    const name = current.metadata.name ?? '';
+    const key = etcdKey(type, current.metadata.namespace, name);
+    const { resourceVersion: _rv, ...metadata } = next.metadata;
+    const stored: KubeObject = { ...next, metadata };
+    const txn: TxnRequest = { compare: [{ key, target: 'mod', result: '=', operand: Number(current.metadata.resourceVersion) }], success: [{ op: 'put', key, value: JSON.stringify(stored) }], failure: [] };
+    this.etcd.txn(this.host, txn, (w) => {
+      if (!w.ok) return done({ ok: false, status: storageError(etcdMessage(w)) });
+      if (w.result.kind !== 'txn' || !w.result.txn.succeeded) return done({ ok: false, status: conflict(type, name) });
+      done({ ok: true, value: withVersion(stored, w.result.txn.revision) });
+    });
   }
 
   /** Quorum reads of several keys, one after another; absent keys are left out of the map. */
@@ -681,13 +674,13 @@ function prefixOf(type: ResourceType, namespace: string | undefined): string {
   return type.namespaced && namespace !== undefined ? `${type.etcdPrefix}/${namespace}/` : `${type.etcdPrefix}/`;
 }
 
-/** Label and field selectors together; `all` when neither narrows anything. */
-function parseSelectors(type: ResourceType, s: { labelSelector?: string; fieldSelector?: string }): { matches: (o: KubeObject) => boolean; all: boolean } | { error: string } {
+/** Label and field selectors together, as one predicate. */
+function parseSelectors(type: ResourceType, s: { labelSelector?: string; fieldSelector?: string }): { matches: (o: KubeObject) => boolean } | { error: string } {
   const labels: Requirement[] | { error: string } = s.labelSelector === undefined ? [] : parseLabelSelector(s.labelSelector);
   if ('error' in labels) return labels;
   const fields: FieldRequirement[] | { error: string } = s.fieldSelector === undefined ? [] : parseFieldSelector(type.kind, s.fieldSelector);
   if ('error' in fields) return fields;
-  return { matches: (o) => matchesSelector(labels, o.metadata.labels) && matchesFields(fields, o), all: labels.length === 0 && fields.length === 0 };
+  return { matches: (o) => matchesSelector(labels, o.metadata.labels) && matchesFields(fields, o) };
 }
 
 /** No finalizer left (and, for a namespace, its spec.finalizers emptied by the namespace controller). */

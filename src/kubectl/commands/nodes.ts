@@ -20,7 +20,8 @@ const DRAIN_WAIT_MS_MAX = 300_000;
 function nodeNames(args: readonly string[]): string[] | { error: string } {
   if (args.length === 0) return { error: 'error: USAGE: cordon NODE [flags]\nSee \'kubectl cordon -h\' for help and examples' };
   const [first, ...rest] = args;
-  if (first !== undefined && !first.includes('/') && rest.length > 0 && !('error' in resolveResource(first)) && (resolveResource(first) as { kind: string }).kind === 'Node') return rest;
+  const type = first === undefined || first.includes('/') || rest.length === 0 ? undefined : resolveResource(first);
+  if (type !== undefined && !('error' in type) && type.kind === 'Node') return rest;
   return args.map((a) => (a.includes('/') ? a.slice(a.indexOf('/') + 1) : a));
 }
 

@@ -1,3 +1,4 @@
+import type { ApiClient } from '../../engine/apiserver/apiClient';
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import { parseDuration } from '../../engine/duration';
 import { rfc3339 } from '../../engine/virtualTime';
@@ -55,7 +56,7 @@ export const rollout: KubectlCommand = (env, args, flags, _stdin, done) => {
   }
   fetchObject(client, type, namespace, name, (owner) => {
     if (isResult(owner)) return done(owner);
-    ownedReplicaSets(owner, (revisions) => {
+    ownedReplicaSets(client, owner, (revisions) => {
       if (isResult(revisions)) return done(revisions);
       if (sub === 'history') {
         const r = rolloutHistory(type.kind, name, owner, revisions, revision, describePodTemplate);
@@ -70,9 +71,9 @@ export const rollout: KubectlCommand = (env, args, flags, _stdin, done) => {
   });
 
   /** A Deployment's ReplicaSets (those it controls); StatefulSets and DaemonSets keep ControllerRevisions, which this API does not serve. */
-  function ownedReplicaSets(owner: KubeObject, cb: (r: KubeObject[] | KubectlResult) => void): void {
+  function ownedReplicaSets(api: ApiClient, owner: KubeObject, cb: (r: KubeObject[] | KubectlResult) => void): void {
     if (owner.kind !== 'Deployment') return cb([]);
-    fetchList(client as Exclude<typeof client, { error: string }>, 'replicasets', { ...(namespace === undefined ? {} : { namespace }) }, (items) => {
+    fetchList(api, 'replicasets', { ...(namespace === undefined ? {} : { namespace }) }, (items) => {
       if (isResult(items)) return cb(items);
       cb(items.filter((rs) => (rs.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid && r.controller === true)));
     });

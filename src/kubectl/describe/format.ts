@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import { humanDuration } from '../../engine/duration';
-import { VIRTUAL_EPOCH_MS } from '../../engine/virtualTime';
+import { civilFromDays, parseRfc3339, VIRTUAL_EPOCH_MS } from '../../engine/virtualTime';
 import { tabwrite } from './tabwriter';
 
 export type Obj = Record<string, unknown>;
@@ -179,35 +179,9 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** Go's zero time.Time, which describe prints for a timestamp that is not set. */
 const ZERO_TIME = 'Mon, 01 Jan 0001 00:00:00 +0000';
 
-// Days since 1970-01-01 from a proleptic Gregorian date and back (eras of 400 years).
-function daysFromCivil(y0: number, m: number, d: number): number {
-  const y = m <= 2 ? y0 - 1 : y0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
-}
-
-function civilFromDays(days: number): [number, number, number] {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
-}
-
 /** Virtual milliseconds of an RFC 3339 timestamp (metav1.Time or MicroTime), or undefined. */
 export function parseTime(v: unknown): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/.exec(str(v));
-  if (m === null) return undefined;
-  const [y, mo, d, hh, mi, ss] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const offset = m[9] === undefined ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11])) * 60_000;
-  const fraction = m[7] === undefined ? 0 : Math.floor(Number(m[7]) * 1000);
-  return daysFromCivil(y, mo, d) * DAY_MS + ((hh * 60 + mi) * 60 + ss) * 1000 + fraction - offset - VIRTUAL_EPOCH_MS;
+  return parseRfc3339(str(v));
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');

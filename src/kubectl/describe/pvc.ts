@@ -1,22 +1,9 @@
 /** `kubectl describe persistentvolumeclaim`, with the pods using the claim. */
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import { type DescribeWriter, byteOrder, goList, isSet, list, meta, obj, rfc1123z, since, spec as specOf, status as statusOf, str, strings, writeAnnotations, writeLabels } from './format';
+import { accessModes } from '../printers';
 import { canonical } from './quantity';
 import { claimClass } from './workloads';
-
-/** GetAccessModesAsString: RWO, ROX, RWX, RWOP in that order, each once. */
-function accessModes(modes: readonly string[]): string {
-  const short: [string, string][] = [
-    ['ReadWriteOnce', 'RWO'],
-    ['ReadOnlyMany', 'ROX'],
-    ['ReadWriteMany', 'RWX'],
-    ['ReadWriteOncePod', 'RWOP'],
-  ];
-  return short
-    .filter(([mode]) => modes.includes(mode))
-    .map(([, s]) => s)
-    .join(',');
-}
 
 /** The pods of the claim's namespace that mount it, then pods owning it (ephemeral volumes), each once. */
 export function podsUsing(pvc: KubeObject, pods: readonly KubeObject[]): KubeObject[] {
@@ -50,7 +37,7 @@ export function describePVC(w: DescribeWriter, pvc: KubeObject, pods: readonly K
   // Capacity and access modes are only known once the claim is bound to a volume.
   const bound = str(spec.volumeName) !== '';
   w.write(0, `Capacity:\t${bound ? canonical(obj(st.capacity).storage ?? '0') : ''}\n`);
-  w.write(0, `Access Modes:\t${bound ? accessModes(strings(st.accessModes)) : ''}\n`);
+  w.write(0, `Access Modes:\t${bound ? accessModes(st.accessModes) : ''}\n`);
   if (isSet(spec.volumeMode)) w.write(0, `VolumeMode:\t${str(spec.volumeMode)}\n`);
   if (isSet(spec.dataSource)) {
     const ds = obj(spec.dataSource);
