@@ -5,14 +5,20 @@
  */
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import { describeConfigMap, describeNamespace, describeSecret } from './config';
+import { describeDaemonSet } from './daemonset';
 import { eventsFor, writeEvents } from './events';
 import { DescribeWriter, selectorString, spec, str } from './format';
 import { writePodTemplate } from './containers';
 import { describeGeneric } from './generic';
+import { describeHorizontalPodAutoscaler } from './hpa';
+import { describeJob } from './job';
+import { describeEndpointSlice, describeEndpoints, describeNetworkPolicy } from './network';
 import { describeNode } from './node';
 import { describePod } from './pod';
+import { describePodDisruptionBudget } from './policy';
 import { describePVC } from './pvc';
 import { describeService } from './service';
+import { describePersistentVolume, describeStorageClass } from './storage';
 import { describeDeployment, describeReplicaSet, describeStatefulSet } from './workloads';
 
 export interface DescribeContext {
@@ -25,7 +31,7 @@ export interface DescribeContext {
   readonly events: readonly KubeObject[];
   /** False for --show-events=false: no Events section at all. */
   readonly showEvents?: boolean;
-  /** Pods: on the node (Node), controlled by it (ReplicaSet, StatefulSet), using it (PVC). Filtered here. */
+  /** Pods: on the node (Node), controlled by it (ReplicaSet, StatefulSet, DaemonSet), using it (PVC). Filtered here. */
   readonly pods?: readonly KubeObject[];
   /** ReplicaSets of a Deployment's namespace matching its selector; those it controls are kept. */
   readonly replicaSets?: readonly KubeObject[];
@@ -65,6 +71,7 @@ export function relatedQueries(o: KubeObject): RelatedQuery[] {
       return [{ into: 'replicaSets', verb: 'list', resource: 'replicasets', namespace, labelSelector: selector }];
     case 'ReplicaSet':
     case 'StatefulSet':
+    case 'DaemonSet':
       return [{ into: 'pods', verb: 'list', resource: 'pods', namespace, labelSelector: selector }];
     case 'Service':
       return [{ into: 'endpointSlices', verb: 'list', resource: 'endpointslices', namespace, labelSelector: `kubernetes.io/service-name=${name}` }];
@@ -75,8 +82,11 @@ export function relatedQueries(o: KubeObject): RelatedQuery[] {
   }
 }
 
-/** Kinds whose kubectl describer prints no Events section. */
-const NO_EVENTS = new Set(['Secret', 'Namespace']);
+/**
+ * Kinds whose kubectl describer prints no Events section. Lease, RuntimeClass and Event
+ * have no describer of their own: kubectl uses the generic one, events included.
+ */
+const NO_EVENTS = new Set(['Secret', 'Namespace', 'NetworkPolicy']);
 
 /** The text of `kubectl describe` for one object, ending with its Events. */
 export function describeObject(o: KubeObject, ctx: DescribeContext): string {
@@ -112,6 +122,33 @@ export function describeObject(o: KubeObject, ctx: DescribeContext): string {
       break;
     case 'Namespace':
       describeNamespace(w, o);
+      break;
+    case 'DaemonSet':
+      describeDaemonSet(w, o, pods);
+      break;
+    case 'Job':
+      describeJob(w, o);
+      break;
+    case 'HorizontalPodAutoscaler':
+      describeHorizontalPodAutoscaler(w, o);
+      break;
+    case 'PersistentVolume':
+      describePersistentVolume(w, o, ctx.now);
+      break;
+    case 'StorageClass':
+      describeStorageClass(w, o);
+      break;
+    case 'PodDisruptionBudget':
+      describePodDisruptionBudget(w, o);
+      break;
+    case 'NetworkPolicy':
+      describeNetworkPolicy(w, o);
+      break;
+    case 'EndpointSlice':
+      describeEndpointSlice(w, o);
+      break;
+    case 'Endpoints':
+      describeEndpoints(w, o);
       break;
     default:
       describeGeneric(w, o);
