@@ -46,7 +46,26 @@ ${TEMPLATE}`),
   selector:
     matchLabels: { app: web }
 ${TEMPLATE}`),
-    'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: spec.replicas: must be an integer, got string "two"',
+    'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
+  ],
+  [
+    'a port number as text, deep in a list',
+    deployment(`  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers: [{ name: web, image: nginx, ports: [{ containerPort: "80" }] }]
+`),
+    'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32',
+  ],
+  [
+    'a list where a map belongs',
+    deployment(`  selector:
+    matchLabels: [app, web]
+${TEMPLATE}`),
+    'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal array into Go struct field LabelSelector.spec.selector.matchLabels of type map[string]string',
   ],
   [
     'a missing selector',

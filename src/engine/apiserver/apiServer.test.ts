@@ -114,7 +114,7 @@ describe('API server', () => {
       `422 Invalid: Deployment.apps "Web" is invalid: metadata.name: Invalid value: "Web": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
     ],
     ['a misspelt field', { spec: { ...deployment().spec as object, replica: 3 } }, '400 BadRequest: Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"'],
-    ['replicas as a string', { spec: { ...deployment().spec as object, replicas: '3' } }, '400 BadRequest: Deployment in version "v1" cannot be handled as a Deployment: spec.replicas: must be an integer, got string "3"'],
+    ['replicas as a string', { spec: { ...deployment().spec as object, replicas: '3' } }, '400 BadRequest: Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32'],
     ['requests above limits', { spec: { ...deployment().spec as object, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }] } } } }, '422 Invalid: Deployment.apps "web" is invalid: spec.template.spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1'],
   ])('refuses %s with the API server’s own message', (_what, patch, expected) => {
     const { cluster, a } = setup();

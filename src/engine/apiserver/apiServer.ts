@@ -1,7 +1,7 @@
 import type { ScheduledEvent } from '../eventQueue';
 import type { Message } from '../network';
 import type { Rng } from '../rng';
-import { validateAgainstKind } from '../schema/kubernetesSchemas';
+import { goDecodeError, validateAgainstKind } from '../schema/kubernetesSchemas';
 import { formatPath } from '../schema/jsonSchema';
 import { EtcdClient, type ClientOutcome } from '../store/etcdClient';
 import type { KeyValue, StoreOp, TxnRequest } from '../store/kvStore';
@@ -539,7 +539,11 @@ export class ApiServer {
       const spec = (got.value.spec ?? {}) as { nodeName?: string };
       if (spec.nodeName !== undefined) return done({ ok: false, status: { ...conflict(pods, name), message: `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"` } });
       if (got.value.metadata.deletionTimestamp !== undefined) return done({ ok: false, status: { ...conflict(pods, name), message: `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is being deleted, cannot be assigned to a host` } });
-      const bound: KubeObject = { ...got.value, spec: { ...spec, nodeName: target } };
+      // The binding registry also records the decision in the pod's status: PodScheduled=True.
+      const status = (got.value.status ?? {}) as { conditions?: { type: string }[] };
+      const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(this.world.now) };
+      const conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled];
+      const bound: KubeObject = { ...got.value, spec: { ...spec, nodeName: target }, status: { ...status, conditions } };
       this.casPut(pods, got.value, bound, (w) => done(w.ok ? { ok: true, value: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } } : w));
     });
   }
@@ -639,8 +643,9 @@ export class ApiServer {
     const typeErrors = schemaErrors.filter((e) => e.message !== 'Required value');
     if (typeErrors.length > 0) {
       const e = typeErrors[0] as (typeof typeErrors)[number];
-      return { ok: false, status: badRequest(`${prefix}${formatPath(e.path)}: ${e.message}`) };
+      return { ok: false, status: badRequest(`${prefix}${goDecodeError(e) ?? `${formatPath(e.path)}: ${e.message}`}`) };
     }
+    dropNulls(object);
     if (type.namespaced) {
       const ns = namespace ?? object.metadata.namespace ?? 'default';
       if (object.metadata.namespace !== undefined && object.metadata.namespace !== ns) {
@@ -715,4 +720,22 @@ function fromStorage(kv: KeyValue): KubeObject {
 /** etcd's error text, as kube-apiserver passes it on. */
 function etcdMessage(o: ClientOutcome & { ok: false }): string {
   return o.error === 'client: no response' ? 'etcdserver: request timed out' : o.error;
+}
+
+/** Go struct fields of type metav1.Time are not pointers: a null decodes to the zero time and is written back as null. */
+const NULL_TIMES = new Set(['creationTimestamp', 'lastProbeTime', 'lastTransitionTime', 'lastHeartbeatTime', 'lastUpdateTime', 'startedAt', 'finishedAt']);
+
+/** Decoding as Go does: a null field is an unset one (omitted when written back), except non-pointer times. */
+function dropNulls(o: unknown): void {
+  if (Array.isArray(o)) {
+    for (const item of o) dropNulls(item);
+    return;
+  }
+  if (o === null || typeof o !== 'object') return;
+  const rec = o as Record<string, unknown>;
+  for (const [k, v] of Object.entries(rec)) {
+    if (v === null) {
+      if (!NULL_TIMES.has(k)) delete rec[k];
+    } else dropNulls(v);
+  }
 }

@@ -38,14 +38,22 @@ export type JsonPath = readonly (string | number)[];
 export interface SchemaError {
   readonly path: JsonPath;
   readonly message: string;
+  /** For a value of the wrong type: what it is, the field's schema, and the definition of the object holding the field (Go's struct). */
+  readonly mismatch?: { readonly got: SchemaType; readonly value: unknown; readonly want: JsonSchema; readonly owner?: string };
 }
 
 /** Limits the errors reported for one value: the first few are what a person reads. */
 const MAX_ERRORS = 50;
 
-export function validateSchema(schema: JsonSchema, value: unknown, root: JsonSchema = schema): SchemaError[] {
+/**
+ * Validates `value`. With `nullAsUnset`, a null reads as an absent field, as Go's JSON decoder
+ * takes it (Kubernetes objects carry `creationTimestamp: null` and `lastProbeTime: null`).
+ */
+export function validateSchema(schema: JsonSchema, value: unknown, root: JsonSchema = schema, options: { nullAsUnset?: boolean } = {}): SchemaError[] {
   const errors: SchemaError[] = [];
+  nullAsUnset = options.nullAsUnset === true;
   check(schema, value, [], root, errors);
+  nullAsUnset = false;
   return errors.slice(0, MAX_ERRORS);
 }
 
@@ -61,6 +69,17 @@ export function typeOf(value: unknown): SchemaType {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value as SchemaType;
+}
+
+/** The name of the definition a schema refers to (the last of a chain of $refs). */
+export function refName(schema: JsonSchema, root: JsonSchema): string | undefined {
+  let name: string | undefined;
+  let s: JsonSchema | undefined = schema;
+  for (let hops = 0; s?.$ref !== undefined && hops < 32; hops++) {
+    name = decodeURIComponent(/^#\/definitions\/(.+)$/.exec(s.$ref)?.[1] ?? '');
+    s = root.definitions?.[name];
+  }
+  return name;
 }
 
 function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
@@ -85,13 +104,19 @@ function describeType(value: unknown): string {
   return t === 'integer' ? 'number' : t;
 }
 
-function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: JsonSchema, errors: SchemaError[]): void {
-  if (errors.length >= MAX_ERRORS) return;
+/** Set for the duration of one validateSchema call (validation is synchronous). */
+let nullAsUnset = false;
+
+function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: JsonSchema, errors: SchemaError[], owner?: string): void {
+  if (errors.length >= MAX_ERRORS || (value === null && nullAsUnset)) return;
   const schema = resolve(schemaIn, root);
+  const mismatch = { got: typeOf(value), value, want: schemaIn, ...(owner === undefined ? {} : { owner }) };
+  // The definition this (object) value is an instance of: the owner of its fields.
+  const self = refName(schemaIn, root) ?? owner;
 
   if (schema['x-kubernetes-int-or-string']) {
     if (!(typeMatches('integer', value) || typeof value === 'string')) {
-      errors.push({ path, message: `must be an integer or a string, got ${describeType(value)}` });
+      errors.push({ path, message: `must be an integer or a string, got ${describeType(value)}`, mismatch });
     }
     return;
   }
@@ -100,7 +125,7 @@ function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: JsonS
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
     if (!types.some((t) => typeMatches(t, value))) {
       const want = types.join(' or ');
-      errors.push({ path, message: `must be ${article(want)} ${want}, got ${describeType(value)}${value === null ? '' : ` ${preview(value)}`}` });
+      errors.push({ path, message: `must be ${article(want)} ${want}, got ${describeType(value)}${value === null ? '' : ` ${preview(value)}`}`, mismatch });
       return;
     }
   }
@@ -137,20 +162,20 @@ function check(schemaIn: JsonSchema, value: unknown, path: JsonPath, root: JsonS
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {
       errors.push({ path, message: `must have at most ${schema.maxItems} item${schema.maxItems === 1 ? '' : 's'}` });
     }
-    if (schema.items !== undefined) value.forEach((item, i) => check(schema.items as JsonSchema, item, [...path, i], root, errors));
+    if (schema.items !== undefined) value.forEach((item, i) => check(schema.items as JsonSchema, item, [...path, i], root, errors, owner));
   } else if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>;
     for (const req of schema.required ?? []) {
-      if (obj[req] === undefined) errors.push({ path: [...path, req], message: 'Required value' });
+      if (obj[req] === undefined || (obj[req] === null && nullAsUnset)) errors.push({ path: [...path, req], message: 'Required value' });
     }
     for (const [key, v] of Object.entries(obj)) {
       const prop = schema.properties?.[key];
-      if (prop !== undefined) check(prop, v, [...path, key], root, errors);
+      if (prop !== undefined) check(prop, v, [...path, key], root, errors, self);
       else if (schema.additionalProperties === false) {
         const known = Object.keys(schema.properties ?? {});
         const near = closest(key, known);
         errors.push({ path: [...path, key], message: `unknown field "${key}"${near ? ` (did you mean "${near}"?)` : ''}` });
-      } else if (typeof schema.additionalProperties === 'object') check(schema.additionalProperties, v, [...path, key], root, errors);
+      } else if (typeof schema.additionalProperties === 'object') check(schema.additionalProperties, v, [...path, key], root, errors, owner);
     }
   }
 
