@@ -241,7 +241,7 @@ const goBoolPtr = (v: unknown): string => (typeof v === 'boolean' ? String(v) : 
 function volumeSource(v: Obj): string {
   if (isSet(v.hostPath)) {
     const h = obj(v.hostPath);
-    return `Type:\tHostPath (bare host directory volume)\n    Path:\t${str(h.path)}\n    HostPathType:\t${str(h.type) || '<none>'}\n`;
+    return `Type:\tHostPath (bare host directory volume)\n    Path:\t${str(h.path)}\n    HostPathType:\t${h.type === undefined ? '<none>' : str(h.type)}\n`;
   }
   if (isSet(v.emptyDir)) {
     const e = obj(v.emptyDir);

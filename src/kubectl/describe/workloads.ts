@@ -1,4 +1,5 @@
 /** `kubectl describe` for Deployments, ReplicaSets and StatefulSets. */
+import { podPhaseCounts } from './daemonset';
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import { writePodTemplate } from './containers';
 import {
@@ -38,14 +39,6 @@ function writeConditions(w: DescribeWriter, conditions: readonly Obj[]): void {
 }
 
 /** Running / Waiting / Succeeded / Failed among the pods `owner` controls. */
-function podCounts(owner: KubeObject, pods: readonly KubeObject[]): string {
-  const n = { Running: 0, Pending: 0, Succeeded: 0, Failed: 0 };
-  for (const p of pods) {
-    const phase = str(statusOf(p).phase);
-    if (isControlledBy(p, owner) && phase in n) n[phase as keyof typeof n]++;
-  }
-  return `${n.Running} Running / ${n.Pending} Waiting / ${n.Succeeded} Succeeded / ${n.Failed} Failed`;
-}
 
 // --- Deployment --------------------------------------------------------------------------
 
@@ -131,7 +124,7 @@ export function describeReplicaSet(w: DescribeWriter, rs: KubeObject, pods: read
   if (controller !== undefined) w.write(0, `Controlled By:\t${controller.kind}/${controller.name}\n`);
   w.write(0, `Replicas:\t${count(statusOf(rs).replicas)} current / ${replicas(rs)} desired\n`);
   w.write(0, 'Pods Status:\t');
-  w.write(0, `${podCounts(rs, pods)}\n`);
+  w.write(0, `${podPhaseCounts(rs, pods)}\n`);
   writePodTemplate(w, obj(spec.template));
   writeConditions(w, list(statusOf(rs).conditions));
 }
@@ -155,7 +148,7 @@ export function describeStatefulSet(w: DescribeWriter, sts: KubeObject, pods: re
     w.write(1, `Partition:\t${ru.partition}\n`);
     if (isSet(ru.maxUnavailable)) w.write(1, `MaxUnavailable:\t${intOrString(ru.maxUnavailable)}\n`);
   }
-  w.write(0, `Pods Status:\t${podCounts(sts, pods)}\n`);
+  w.write(0, `Pods Status:\t${podPhaseCounts(sts, pods)}\n`);
   writePodTemplate(w, obj(spec.template));
   writeClaimTemplates(w, list(spec.volumeClaimTemplates));
 }
