@@ -1,13 +1,18 @@
 import { ApiClient } from './apiserver/apiClient';
 import { ApiServer } from './apiserver/apiServer';
 import { ControllerManager } from './controllers/controllerManager';
+import { Scheduler } from './scheduler/scheduler';
 import { applyFault, type Fault } from './faults';
 import { Hasher } from './hash';
+import { Kubelet } from './kubelet/kubelet';
+import { ContainerRuntime } from './kubelet/runtime';
 import type { NetworkConfig, NetworkStats } from './network';
+import type { Rng } from './rng';
 import { MessageType } from './raft/types';
 import { EtcdCluster } from './store/etcdCluster';
 import type { EtcdMemberSnapshot, EtcdSettings } from './store/etcdMember';
 import { buildTopology, DEFAULT_CLUSTER_SPEC, type ClusterSpec, type NodeSpec } from './topology';
+import { uuidV4 } from './uuid';
 import { World, type WorldLimits } from './world';
 
 export interface ClusterOptions {
@@ -54,6 +59,11 @@ export interface RaftMessageInFlight {
   readonly deliverAt: number;
 }
 
+/** The first three octets of node i's pod CIDR (10.244.i.0/24, as a /16 cluster CIDR is carved up). */
+function podNet(i: number): string {
+  return `10.${244 + Math.floor(i / 256)}.${i % 256}`;
+}
+
 const RAFT_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(MessageType));
 
 /** A cluster: its nodes as hosts on the simulated network of one world. */
@@ -69,6 +79,12 @@ export class Cluster {
   readonly masters: readonly string[];
   /** kube-controller-manager on every live master (a new process, with a new identity, after a restart). */
   readonly controllerManagers = new Map<string, ControllerManager>();
+  /** kube-scheduler on every live master; one acts, the holder of the kube-system/kube-scheduler Lease. */
+  readonly schedulers = new Map<string, Scheduler>();
+  /** containerd on every node: outlives a stopped kubelet, dies with its host. */
+  readonly runtimes = new Map<string, ContainerRuntime>();
+  /** The kubelet on every node (masters too, as kubeadm runs them), while its process runs. */
+  readonly kubelets = new Map<string, Kubelet>();
 
   constructor(options: ClusterOptions) {
     this.spec = options.spec ?? DEFAULT_CLUSTER_SPEC;
@@ -86,18 +102,36 @@ export class Cluster {
     const apiServers = new Map(masters.map((m) => [m, new ApiServer(this.world, m, uids.fork(m))]));
     this.apiServers = apiServers;
     const processes = this.world.rng.fork('kube-controller-manager');
+    const schedulerRng = this.world.rng.fork('kube-scheduler');
     let starts = 0;
     const startProcesses = (host: string): void => {
       const client = this.apiClient(host, 'kube-controller-manager', host);
-      const kcm = new ControllerManager(this.world, client, host, processes.fork(`${host}#${starts++}`));
+      const kcm = new ControllerManager(this.world, client, host, processes.fork(`${host}#${starts}`));
       this.controllerManagers.set(host, kcm);
       kcm.start();
+      // kubeadm points the scheduler, like the controller manager, at its own master's API server.
+      const scheduler = new Scheduler(this.world, this.apiClient(host, 'kube-scheduler', host), host, schedulerRng.fork(`${host}#${starts++}`));
+      this.schedulers.set(host, scheduler);
+      scheduler.start();
     };
     for (const [host, api] of apiServers) {
       if (!this.world.net.isAlive(host)) continue;
       api.listen();
       startProcesses(host);
     }
+    const runtimeRng = this.world.rng.fork('containerd');
+    const kubeletRng = this.world.rng.fork('kubelet');
+    this.nodes.forEach((node, i) => {
+      this.runtimes.set(node.name, new ContainerRuntime(this.world, node.name, podNet(i), runtimeRng.fork(node.name)));
+    });
+    let boots = 0;
+    const bootIds = new Map<string, string>();
+    const boot = (host: string): void => void bootIds.set(host, uuidV4(kubeletRng.fork(`boot:${host}#${boots++}`)));
+    for (const node of this.nodes) {
+      boot(node.name);
+      if (this.world.net.isAlive(node.name)) this.startKubelet(node.name, bootIds.get(node.name) ?? '', kubeletRng);
+    }
+    this.kubeletStarter = (host) => this.startKubelet(host, bootIds.get(host) ?? '', kubeletRng);
     // Registered after etcd's listener, so on a restart the member is up before its API server.
     this.world.net.onHostStatus((id, alive) => {
       const api = apiServers.get(id);
@@ -109,8 +143,46 @@ export class Cluster {
         api.stop();
         this.controllerManagers.get(id)?.stop();
         this.controllerManagers.delete(id);
+        this.schedulers.get(id)?.stop();
+        this.schedulers.delete(id);
       }
     });
+    // A host that dies loses its processes and containers; one that boots starts its kubelet again.
+    this.world.net.onHostStatus((id, alive) => {
+      if (!this.runtimes.has(id)) return;
+      if (alive) {
+        boot(id);
+        this.startKubelet(id, bootIds.get(id) ?? '', kubeletRng);
+      } else {
+        this.stopKubelet(id);
+        this.runtimes.get(id)?.wipe();
+      }
+    });
+  }
+
+  private kubeletStarter: ((host: string) => void) | undefined;
+  private kubeletStarts = 0;
+
+  private startKubelet(host: string, bootId: string, rng: Rng): void {
+    const spec = this.nodes.find((n) => n.name === host);
+    const runtime = this.runtimes.get(host);
+    if (spec === undefined || runtime === undefined || this.kubelets.has(host)) return;
+    const index = this.nodes.indexOf(spec);
+    const kubelet = new Kubelet(this.world, this.apiClient(host, 'kubelet'), {
+      spec,
+      podNet: podNet(index),
+      runtime,
+      machineRng: this.world.rng.fork('machine').fork(host),
+      rng: rng.fork(`${host}#${this.kubeletStarts++}`),
+      bootId,
+    });
+    this.kubelets.set(host, kubelet);
+    kubelet.start();
+  }
+
+  private stopKubelet(host: string): void {
+    this.kubelets.get(host)?.stop();
+    this.kubelets.delete(host);
   }
 
   /**
@@ -129,6 +201,15 @@ export class Cluster {
   }
 
   applyFault(fault: Fault): void {
+    // systemctl stop/start kubelet: only the kubelet process; its containers keep running.
+    if ('stopKubelet' in fault) {
+      for (const id of this.world.net.resolve(fault.stopKubelet)) this.stopKubelet(id);
+      return;
+    }
+    if ('startKubelet' in fault) {
+      for (const id of this.world.net.resolve(fault.startKubelet)) if (this.world.net.isAlive(id)) this.kubeletStarter?.(id);
+      return;
+    }
     applyFault(this.world, fault);
   }
 

@@ -14,7 +14,10 @@ export type Fault =
   | { loss: { between: [string, string]; probability: number } }
   | { latency: { between: [string, string]; extraMs: number } }
   | { duplicate: number }
-  | { reorder: boolean };
+  | { reorder: boolean }
+  /** systemctl stop kubelet on a node (or every node of a zone): its containers keep running. */
+  | { stopKubelet: string }
+  | { startKubelet: string };
 
 export function applyFault(world: World, fault: Fault): void {
   const net = world.net;
@@ -30,7 +33,8 @@ export function applyFault(world: World, fault: Fault): void {
   } else if ('latency' in fault) {
     net.addLinkFault({ between: fault.latency.between, extraLatencyMs: fault.latency.extraMs });
   } else if ('duplicate' in fault) net.configure({ duplicateProbability: fault.duplicate });
-  else net.configure({ reorder: fault.reorder });
+  else if ('reorder' in fault) net.configure({ reorder: fault.reorder });
+  // Kubelet faults act on processes, which the Cluster owns (Cluster.applyFault).
 }
 
 /** One line for logs and the timeline: "kill worker-2", "partition [zone-a] | [zone-b]". */
@@ -43,5 +47,7 @@ export function describeFault(fault: Fault): string {
   if ('loss' in fault) return `loss ${fault.loss.probability * 100}% between ${fault.loss.between.join(' and ')}`;
   if ('latency' in fault) return `latency +${fault.latency.extraMs}ms between ${fault.latency.between.join(' and ')}`;
   if ('duplicate' in fault) return `duplicate ${fault.duplicate * 100}% of messages`;
+  if ('stopKubelet' in fault) return `stop kubelet on ${fault.stopKubelet}`;
+  if ('startKubelet' in fault) return `start kubelet on ${fault.startKubelet}`;
   return fault.reorder ? 'reorder messages' : 'stop reordering messages';
 }

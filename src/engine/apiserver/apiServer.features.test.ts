@@ -95,9 +95,12 @@ describe('API server semantics', () => {
   });
 
   it('binds a pod to a node once; deletes a bound pod gracefully and an unbound one at once', () => {
-    const { ok, call } = setup();
-    ok({ verb: 'create', body: pod('a') });
-    ok({ verb: 'create', body: pod('b') });
+    const { ok, call, cluster } = setup();
+    // No scheduler takes pods meant for another one, and no kubelet on worker-1 finishes a deletion.
+    const manual = (name: string): KubeObject => pod(name, { spec: { schedulerName: 'manual', containers: [{ name: 'web', image: 'nginx' }] } });
+    cluster.applyFault({ stopKubelet: 'worker-1' });
+    ok({ verb: 'create', body: manual('a') });
+    ok({ verb: 'create', body: manual('b') });
     ok({ verb: 'create', subresource: 'binding', resource: 'pods', namespace: 'default', name: 'a', body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'a' }, target: { kind: 'Node', name: 'worker-1' } } as KubeObject });
     expect(call({ verb: 'create', subresource: 'binding', resource: 'pods', namespace: 'default', name: 'a', body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'a' }, target: { kind: 'Node', name: 'worker-2' } } as KubeObject })).toMatchObject({
       ok: false,

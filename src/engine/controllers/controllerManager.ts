@@ -7,6 +7,8 @@ import { uuidV4 } from '../uuid';
 import type { World } from '../world';
 import { GarbageCollector } from './garbageCollector';
 import { NamespaceController } from './namespaceController';
+import { NodeLifecycleController } from './nodeLifecycleController';
+import { TaintEvictionController } from './taintEvictionController';
 
 interface Controller {
   start(): void;
@@ -61,7 +63,14 @@ export class ControllerManager {
   }
 
   private lead(): void {
-    this.controllers = [new GarbageCollector(this.world, this.client), new NamespaceController(this.world, this.client)];
+    // Each controller records events under its own component name, as kubectl describe shows them.
+    const recorder = (component: string): EventRecorder => new EventRecorder(this.world, this.client, component, this.host);
+    this.controllers = [
+      new GarbageCollector(this.world, this.client),
+      new NamespaceController(this.world, this.client),
+      new NodeLifecycleController(this.world, this.client, recorder('node-controller')),
+      new TaintEvictionController(this.world, this.client, recorder('taint-eviction-controller')),
+    ];
     for (const c of this.controllers) c.start();
     // The event a real controller manager records on the Lease when it takes over.
     this.client.request({ verb: 'get', resource: 'leases', namespace: 'kube-system', name: 'kube-controller-manager' }, (r) => {

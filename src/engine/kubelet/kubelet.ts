@@ -1,0 +1,1052 @@
+import type { ApiClient } from '../apiserver/apiClient';
+import type { KubeObject } from '../apiserver/apiObjects';
+import { type ContainerLogsRequest, type ContainerLogsResponse, KUBELET_PORT, KubeletMsg } from '../apiserver/apiProtocol';
+import { EventRecorder } from '../client/eventRecorder';
+import { Informer, objectKey } from '../client/informer';
+import type { ScheduledEvent } from '../eventQueue';
+import type { Message } from '../network';
+import { bytes } from '../quantity';
+import type { Rng } from '../rng';
+import type { NodeSpec } from '../topology';
+import { uuidV4 } from '../uuid';
+import { civilFromDays, rfc3339, rfc3339Micro, VIRTUAL_EPOCH_MS } from '../virtualTime';
+import type { World } from '../world';
+import { knownImage, parseImageRef, type ImageRef } from './images';
+import { containerStatus, type ContainerView, podConditions, podPhase, type PodView, type Waiting } from './podStatus';
+import { programFor, programLogs, type Program } from './process';
+import type { ContainerRecord, ContainerRuntime } from './runtime';
+
+export const KUBELET_VERSION = 'v1.31.4';
+
+/** The kubelet's defaults (KubeletConfiguration v1beta1). */
+export const KUBELET_DEFAULTS = {
+  /** nodeLeaseDurationSeconds; the lease is renewed every quarter of it. */
+  nodeLeaseDurationSeconds: 40,
+  nodeStatusUpdateFrequencyMs: 10_000,
+  /** With leases, an unchanged status is still reported this often. */
+  nodeStatusReportFrequencyMs: 300_000,
+  /** CrashLoopBackOff and image pull back-off: 10 s doubling to 5 min. */
+  backOffInitialMs: 10_000,
+  backOffMaxMs: 300_000,
+  /** housekeeping: pods removed from the API are cleaned up at this pace. */
+  housekeepingMs: 2_000,
+};
+
+/** How long a failed pull shows as ErrImagePull before the pod worker's next sync turns it into ImagePullBackOff. */
+const ERR_IMAGE_PULL_SHOWN_MS = 2_000;
+
+/** How long after a container starts the kubelet's PLEG notices it. */
+const PLEG_RELIST_MS = 1_000;
+
+/** memory.available<100Mi, the default hard eviction threshold, comes off allocatable. */
+const EVICTION_HARD_MEMORY = 100 * 1024 * 1024;
+const EPHEMERAL_STORAGE_BYTES = 100 * 1024 * 1024 * 1024;
+
+type Obj = Record<string, unknown>;
+
+interface ContainerSpec {
+  name: string;
+  image?: string;
+  imagePullPolicy?: string;
+  command?: string[];
+  args?: string[];
+  env?: { name: string; value?: string; valueFrom?: { configMapKeyRef?: KeyRef; secretKeyRef?: KeyRef; fieldRef?: { fieldPath: string } } }[];
+  envFrom?: { prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }[];
+  ports?: { name?: string; containerPort: number }[];
+  resources?: { limits?: Record<string, string | number>; requests?: Record<string, string | number> };
+  restartPolicy?: string;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+}
+interface KeyRef {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+interface Probe {
+  httpGet?: { path?: string; port: number | string; scheme?: string };
+  tcpSocket?: { port: number | string };
+  exec?: { command?: string[] };
+  grpc?: { port: number };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+}
+interface PodSpec {
+  nodeName?: string;
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds?: number;
+  runtimeClassName?: string;
+  initContainers?: ContainerSpec[];
+  containers?: ContainerSpec[];
+}
+
+type ProbeKind = 'Startup' | 'Readiness' | 'Liveness';
+
+interface ProbeState {
+  successes: number;
+  failures: number;
+  /** The outcome counted so far: readiness starts failed, liveness/startup start succeeded (as the kubelet's probe workers). */
+  result: boolean;
+  nextAt: number;
+}
+
+/** What the kubelet keeps about one pod between syncs (lost on restart; rebuilt from the runtime). */
+interface PodWorker {
+  readonly key: string;
+  readonly uid: string;
+  timer?: ScheduledEvent;
+  /** Image pulls: in flight, or failed with a back-off. */
+  pulls: Map<string, { inFlight: boolean; failures: number; retryAt: number; failedAt: number; error?: string }>;
+  /** CrashLoopBackOff per container: the current back-off and when it was last used. */
+  crash: Map<string, { backoffMs: number; lastAt: number; grantedFor: string }>;
+  /** Probe workers per container ID and kind. */
+  probes: Map<string, ProbeState>;
+  configErrors: Map<string, string>;
+  /** Restarts the API last showed per container, so a rebooted node keeps counting. */
+  restartBase: Map<string, number>;
+  lastStatus?: string;
+  deleting?: boolean;
+  /** Events already recorded for a container attempt (Pulled, Created, Started, Killing…). */
+  said: Set<string>;
+}
+
+export interface KubeletOptions {
+  readonly spec: NodeSpec;
+  /** "10.244.3": this node's pod CIDR is 10.244.3.0/24. */
+  readonly podNet: string;
+  readonly runtime: ContainerRuntime;
+  /** Stable per machine (machine ID, system UUID), not per process. */
+  readonly machineRng: Rng;
+  /** This process's randomness (boot ID on a reboot, jitter). */
+  readonly rng: Rng;
+  /** A new boot of the host (not just a kubelet restart). */
+  readonly bootId: string;
+}
+
+/**
+ * The kubelet of one node: registers the Node, renews its Lease every 10 s, reports node status,
+ * and runs the pods bound to the node through the container runtime — image pulls with
+ * back-off, init containers and sidecars, probes, restarts with CrashLoopBackOff, graceful
+ * termination — writing each pod's status through the API. Cut off from the API, it keeps
+ * running what it has; once it can list again it learns what was deleted and stops it.
+ */
+export class Kubelet {
+  readonly node: string;
+  private readonly recorder: EventRecorder;
+  private readonly informer: Informer;
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly timers = new Set<ScheduledEvent>();
+  /** ConfigMaps, Secrets and RuntimeClasses the pods refer to, fetched on demand and refreshed after a minute. */
+  private readonly refs = new Map<string, { object: KubeObject | null; fetchedAt: number; inFlight: boolean }>();
+  private running = false;
+  private registered = false;
+  private lastStatusReport = -Infinity;
+  private lastNodeStatus = '';
+  private readonly machineId: string;
+  private readonly systemUuid: string;
+
+  constructor(
+    private readonly world: World,
+    private readonly client: ApiClient,
+    private readonly options: KubeletOptions,
+  ) {
+    this.node = options.spec.name;
+    this.recorder = new EventRecorder(world, client, 'kubelet', this.node);
+    this.machineId = uuidV4(options.machineRng).replace(/-/g, '');
+    this.systemUuid = uuidV4(options.machineRng);
+    this.informer = new Informer(
+      world,
+      client,
+      'pods',
+      {
+        onAdd: (p) => this.enqueue(p),
+        onUpdate: (_o, p) => this.enqueue(p),
+        onDelete: (p) => this.enqueue(p),
+      },
+      { fieldSelector: `spec.nodeName=${this.node}` },
+    );
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.registered = false;
+    this.options.runtime.listener = (c) => this.containerChanged(c);
+    this.world.net.setHandler(this.node, (m) => this.serve(m), KUBELET_PORT);
+    this.recordNode('Normal', 'Starting', 'Starting kubelet.');
+    this.register();
+    this.informer.start();
+    this.every(KUBELET_DEFAULTS.housekeepingMs, 'housekeeping', () => this.housekeeping());
+  }
+
+  /** The kubelet process stops (systemctl stop kubelet, or its host died); containers are the runtime's. */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.options.runtime.listener = undefined;
+    this.world.net.setHandler(this.node, undefined, KUBELET_PORT);
+    this.informer.stop();
+    for (const t of this.timers) this.world.cancel(t);
+    this.timers.clear();
+    for (const w of this.workers.values()) if (w.timer) this.world.cancel(w.timer);
+    this.workers.clear();
+    this.client.stop();
+  }
+
+  // ---- node registration, status and lease ----
+
+  private nodeRef(): KubeObject {
+    // The kubelet names itself as the UID of its node's events, as the real one does.
+    return { apiVersion: 'v1', kind: 'Node', metadata: { name: this.node, uid: this.node } };
+  }
+
+  private recordNode(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.recorder.record(this.nodeRef(), type, reason, message);
+  }
+
+  private register(): void {
+    if (!this.running) return;
+    const { spec } = this.options;
+    const labels: Record<string, string> = {
+      'beta.kubernetes.io/arch': 'amd64',
+      'beta.kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': 'amd64',
+      'kubernetes.io/hostname': spec.name,
+      'kubernetes.io/os': 'linux',
+      'topology.kubernetes.io/zone': spec.zone,
+    };
+    if (spec.role === 'control-plane') {
+      labels['node-role.kubernetes.io/control-plane'] = '';
+      labels['node.kubernetes.io/exclude-from-external-load-balancers'] = '';
+    }
+    const body: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name: spec.name,
+        labels,
+        annotations: {
+          'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock',
+          'node.alpha.kubernetes.io/ttl': '0',
+          'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        },
+      },
+      spec: {
+        podCIDR: `${this.options.podNet}.0/24`,
+        podCIDRs: [`${this.options.podNet}.0/24`],
+        ...(spec.role === 'control-plane' ? { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } : {}),
+      },
+      status: this.nodeStatus(undefined),
+    };
+    this.client.request({ verb: 'create', body }, (r) => {
+      if (!this.running) return;
+      const exists = r.ok && !r.result.ok && r.result.status.code === 409;
+      if (r.ok && (r.result.ok || exists)) {
+        if (!this.registered) {
+          this.registered = true;
+          this.recordNode('Normal', 'NodeHasSufficientMemory', `Node ${this.node} status is now: NodeHasSufficientMemory`);
+          this.recordNode('Normal', 'NodeHasNoDiskPressure', `Node ${this.node} status is now: NodeHasNoDiskPressure`);
+          this.recordNode('Normal', 'NodeHasSufficientPID', `Node ${this.node} status is now: NodeHasSufficientPID`);
+          this.recordNode('Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+          this.every(KUBELET_DEFAULTS.nodeStatusUpdateFrequencyMs, 'node status', () => this.updateNodeStatus(false));
+          this.every((KUBELET_DEFAULTS.nodeLeaseDurationSeconds * 1000) / 4, 'lease', () => this.renewLease());
+          this.renewLease();
+          // A node created fresh already carries its status; one that existed gets it now.
+          if (exists) this.updateNodeStatus(true);
+          else {
+            this.lastStatusReport = this.world.now;
+            this.recordNode('Normal', 'NodeReady', `Node ${this.node} status is now: NodeReady`);
+          }
+        }
+        return;
+      }
+      this.later(7_000, 'register', () => this.register());
+    });
+  }
+
+  private nodeStatus(previous: Obj | undefined): Obj {
+    const { spec } = this.options;
+    const now = this.world.now;
+    const memBytes = bytes(spec.memory);
+    const prevConditions = new Map(((previous?.conditions ?? []) as Obj[]).map((c) => [c.type as string, c]));
+    const condition = (type: string, status: string, reason: string, message: string): Obj => {
+      const old = prevConditions.get(type);
+      return {
+        type,
+        status,
+        lastHeartbeatTime: rfc3339(now),
+        lastTransitionTime: old !== undefined && old.status === status ? old.lastTransitionTime : rfc3339(now),
+        reason,
+        message,
+      };
+    };
+    const capacity = {
+      cpu: spec.cpu,
+      'ephemeral-storage': `${EPHEMERAL_STORAGE_BYTES / 1024}Ki`,
+      'hugepages-1Gi': '0',
+      'hugepages-2Mi': '0',
+      memory: `${Math.floor(memBytes / 1024)}Ki`,
+      pods: String(spec.maxPods),
+    };
+    return {
+      capacity,
+      allocatable: {
+        ...capacity,
+        'ephemeral-storage': String(Math.floor(EPHEMERAL_STORAGE_BYTES * 0.9)),
+        memory: `${Math.floor((memBytes - EVICTION_HARD_MEMORY) / 1024)}Ki`,
+      },
+      conditions: [
+        condition('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        condition('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ],
+      addresses: [
+        { type: 'InternalIP', address: spec.internalIP },
+        { type: 'Hostname', address: spec.name },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        machineID: this.machineId,
+        systemUUID: this.systemUuid,
+        bootID: this.options.bootId,
+        kernelVersion: '6.1.0-28-amd64',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        containerRuntimeVersion: 'containerd://1.7.24',
+        kubeletVersion: KUBELET_VERSION,
+        kubeProxyVersion: '',
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+      },
+      images: this.options.runtime.imageList(),
+    };
+  }
+
+  /**
+   * Every 10 s the kubelet works out the node's status; it writes it when something changed
+   * (or a condition is not what it reports), or every 5 minutes regardless.
+   */
+  private updateNodeStatus(force: boolean): void {
+    this.client.request({ verb: 'get', resource: 'nodes', name: this.node }, (r) => {
+      if (!this.running) return;
+      if (!r.ok || !r.result.ok) {
+        if (r.ok && !r.result.ok && r.result.status.code === 404) this.reRegister();
+        return;
+      }
+      const node = r.result.value as KubeObject;
+      const current = (node.status ?? {}) as Obj;
+      const next = this.nodeStatus(current);
+      const comparable = (s: Obj): string => JSON.stringify({ ...s, conditions: ((s.conditions ?? []) as Obj[]).map((c) => [c.type, c.status, c.reason]) });
+      const changed = comparable(next) !== comparable(current);
+      const due = this.world.now - this.lastStatusReport >= KUBELET_DEFAULTS.nodeStatusReportFrequencyMs;
+      if (!force && !changed && !due) return;
+      const wasReady = ((current.conditions ?? []) as Obj[]).find((c) => c.type === 'Ready')?.status === 'True';
+      const rebooted = (current.nodeInfo as Obj | undefined)?.bootID;
+      this.client.request({ verb: 'patch', resource: 'nodes', name: this.node, subresource: 'status', patchType: 'merge', patch: JSON.stringify({ status: next }) }, (w) => {
+        if (!this.running || !w.ok || !w.result.ok) return;
+        this.lastStatusReport = this.world.now;
+        this.lastNodeStatus = comparable(next);
+        if (typeof rebooted === 'string' && rebooted !== this.options.bootId) this.recordNode('Warning', 'Rebooted', `Node ${this.node} has been rebooted, boot id: ${this.options.bootId}`);
+        if (!wasReady) this.recordNode('Normal', 'NodeReady', `Node ${this.node} status is now: NodeReady`);
+      });
+    });
+  }
+
+  /** The Node was deleted while the kubelet runs: register it again (as the kubelet does on its next status update). */
+  private reRegister(): void {
+    if (!this.registered) return;
+    this.registered = false;
+    for (const t of this.timers) this.world.cancel(t);
+    this.timers.clear();
+    this.every(KUBELET_DEFAULTS.housekeepingMs, 'housekeeping', () => this.housekeeping());
+    this.register();
+  }
+
+  private renewLease(): void {
+    const name = this.node;
+    const spec = { holderIdentity: name, leaseDurationSeconds: KUBELET_DEFAULTS.nodeLeaseDurationSeconds, renewTime: rfc3339Micro(this.world.now) };
+    this.client.request({ verb: 'get', resource: 'leases', namespace: 'kube-node-lease', name }, (r) => {
+      if (!this.running || !r.ok) return;
+      if (r.result.ok) {
+        const lease = r.result.value as KubeObject;
+        const body: KubeObject = { ...lease, spec: { ...(lease.spec as Obj), ...spec, renewTime: rfc3339Micro(this.world.now) } };
+        this.client.request({ verb: 'update', body }, () => undefined);
+        return;
+      }
+      if (r.result.ok || r.result.status.code !== 404) return;
+      const body: KubeObject = {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name, namespace: 'kube-node-lease', ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid: '' }] },
+        spec,
+      };
+      // The owner reference needs the Node's UID.
+      this.client.request({ verb: 'get', resource: 'nodes', name }, (n) => {
+        if (!this.running || !n.ok || !n.result.ok) return;
+        const uid = (n.result.value as KubeObject).metadata.uid ?? '';
+        this.client.request({ verb: 'create', body: { ...body, metadata: { ...body.metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid }] } } }, () => undefined);
+      });
+    });
+  }
+
+  // ---- pods ----
+
+  private enqueue(pod: KubeObject): void {
+    const key = objectKey(pod);
+    const uid = pod.metadata.uid ?? '';
+    let w = this.workers.get(key);
+    if (w !== undefined && w.uid !== uid) {
+      // Same name, new pod: the old one is gone; housekeeping stops its containers.
+      if (w.timer) this.world.cancel(w.timer);
+      this.workers.delete(key);
+      w = undefined;
+    }
+    if (w === undefined) {
+      const base = new Map<string, number>();
+      const statuses = [...(((pod.status as Obj | undefined)?.initContainerStatuses ?? []) as Obj[]), ...(((pod.status as Obj | undefined)?.containerStatuses ?? []) as Obj[])];
+      for (const s of statuses) if (s.containerID !== undefined) base.set(s.name as string, (s.restartCount as number) + 1);
+      w = { key, uid, pulls: new Map(), crash: new Map(), probes: new Map(), configErrors: new Map(), restartBase: base, said: new Set() };
+      this.workers.set(key, w);
+    }
+    this.wake(w, 0);
+  }
+
+  private wake(w: PodWorker, delayMs: number): void {
+    if (!this.running) return;
+    const at = this.world.now + Math.max(0, delayMs);
+    if (w.timer !== undefined && w.timer.time <= at) return;
+    if (w.timer) this.world.cancel(w.timer);
+    w.timer = this.world.schedule(at - this.world.now, `kubelet ${this.node} sync ${w.key}`, () => {
+      w.timer = undefined;
+      this.sync(w);
+    });
+  }
+
+  /** A container started or exited (the runtime's event, as PLEG relisting finds it). */
+  private containerChanged(c: ContainerRecord): void {
+    for (const w of this.workers.values()) if (w.uid === c.podUid) this.wake(w, 0);
+  }
+
+  /** Containers of pods that no longer exist in the API are stopped and removed. */
+  private housekeeping(): void {
+    if (!this.informer.synced) return;
+    const live = new Set([...this.workers.values()].map((w) => w.uid));
+    for (const uid of this.options.runtime.podsWithState()) {
+      if (live.has(uid)) continue;
+      const containers = this.options.runtime.containersOf(uid);
+      const running = containers.filter((c) => c.finishedAt === undefined);
+      for (const c of running) this.options.runtime.stop(c.id, 2_000);
+      if (running.length === 0) this.options.runtime.removePod(uid);
+    }
+    for (const w of [...this.workers.values()]) {
+      if (this.informer.get(w.key) === undefined && this.options.runtime.podsWithState().every((u) => u !== w.uid)) {
+        if (w.timer) this.world.cancel(w.timer);
+        this.workers.delete(w.key);
+      }
+    }
+  }
+
+  private sync(w: PodWorker): void {
+    if (!this.running) return;
+    const pod = this.informer.get(w.key);
+    if (pod === undefined || pod.metadata.uid !== w.uid) {
+      // Gone from the API: housekeeping stops what is left.
+      return;
+    }
+    const spec = (pod.spec ?? {}) as PodSpec;
+    const phase = ((pod.status as Obj | undefined)?.phase as string | undefined) ?? 'Pending';
+    let next = Infinity;
+    const soon = (at: number): void => {
+      next = Math.min(next, at);
+    };
+    if (pod.metadata.deletionTimestamp !== undefined) this.terminate(w, pod, spec);
+    else if (phase !== 'Succeeded' && phase !== 'Failed') this.run(w, pod, spec, soon);
+    this.announce(w, pod);
+    if (!w.deleting) this.pushStatus(w, pod, spec);
+    if (next !== Infinity) this.wake(w, next - this.world.now);
+  }
+
+  private run(w: PodWorker, pod: KubeObject, spec: PodSpec, soon: (at: number) => void): void {
+    const rt = this.options.runtime;
+    const now = this.world.now;
+    const sandbox = rt.sandbox(w.uid) ?? rt.runSandbox(w.uid);
+    if (now < sandbox.readyAt) return soon(sandbox.readyAt);
+    const policy = spec.restartPolicy ?? 'Always';
+    for (const c of spec.initContainers ?? []) {
+      const sidecar = c.restartPolicy === 'Always';
+      const last = this.attempts(w.uid, c.name).at(-1);
+      if (last === undefined) {
+        this.startContainer(w, pod, spec, c, soon);
+        return;
+      }
+      if (last.finishedAt === undefined) {
+        if (last.startedAt === undefined) return;
+        this.probe(w, pod, c, last, soon);
+        // A sidecar lets the next init container go once it has started (its startup probe passed).
+        if (sidecar && this.started(w, c, last)) continue;
+        return;
+      }
+      if (last.exitCode === 0 && !sidecar) continue;
+      if (policy === 'Never' && !sidecar) return;
+      this.restart(w, pod, spec, c, last, soon);
+      return;
+    }
+    for (const c of spec.containers ?? []) {
+      const last = this.attempts(w.uid, c.name).at(-1);
+      if (last === undefined) {
+        this.startContainer(w, pod, spec, c, soon);
+        continue;
+      }
+      if (last.finishedAt === undefined) {
+        if (last.startedAt !== undefined) this.probe(w, pod, c, last, soon);
+        continue;
+      }
+      const again = policy === 'Always' || (policy === 'OnFailure' && last.exitCode !== 0);
+      if (again) this.restart(w, pod, spec, c, last, soon);
+    }
+  }
+
+  /** The kubelet's crash back-off: the first restart is immediate, then 10 s doubling to 5 min; ten quiet minutes reset it. */
+  private restart(w: PodWorker, pod: KubeObject, spec: PodSpec, c: ContainerSpec, last: ContainerRecord, soon: (at: number) => void): void {
+    const finished = last.finishedAt ?? this.world.now;
+    const entry = w.crash.get(c.name);
+    // Already let through (the start waits for an image pull or a ConfigMap): no second back-off.
+    if (entry?.grantedFor === last.id) return this.startContainer(w, pod, spec, c, soon);
+    if (entry !== undefined && finished - entry.lastAt > 2 * KUBELET_DEFAULTS.backOffMaxMs) w.crash.delete(c.name);
+    const b = w.crash.get(c.name);
+    if (b !== undefined && this.world.now < finished + b.backoffMs) {
+      const key = `backoff:${last.id}`;
+      if (!w.said.has(key)) {
+        w.said.add(key);
+        this.recordPod(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${w.uid})`);
+      }
+      return soon(finished + b.backoffMs);
+    }
+    w.crash.set(c.name, { backoffMs: b === undefined ? KUBELET_DEFAULTS.backOffInitialMs : Math.min(b.backoffMs * 2, KUBELET_DEFAULTS.backOffMaxMs), lastAt: this.world.now, grantedFor: last.id });
+    this.startContainer(w, pod, spec, c, soon);
+  }
+
+  /** The waiting reason of a container that exited and is held back. */
+  private crashWaiting(w: PodWorker, pod: KubeObject, c: ContainerSpec, last: ContainerRecord): Waiting | undefined {
+    const b = w.crash.get(c.name);
+    if (b === undefined || b.grantedFor === last.id || last.finishedAt === undefined || this.world.now >= last.finishedAt + b.backoffMs) return undefined;
+    return { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(b.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${w.uid})` };
+  }
+
+  private attempts(uid: string, name: string): ContainerRecord[] {
+    return this.options.runtime
+      .containersOf(uid)
+      .filter((c) => c.name === name)
+      .sort((a, b) => a.attempt - b.attempt);
+  }
+
+  private startContainer(w: PodWorker, pod: KubeObject, spec: PodSpec, c: ContainerSpec, soon: (at: number) => void): void {
+    const env = this.resolveEnv(w, pod, c, soon);
+    if (env === undefined) return;
+    const ref = parseImageRef(c.image ?? '');
+    if (!this.ensureImage(w, pod, c, ref, soon)) return;
+    const handler = this.runtimeHandler(spec, soon);
+    if (handler === undefined) return;
+    const attempts = this.attempts(w.uid, c.name);
+    const attempt = (attempts.at(-1)?.attempt ?? (w.restartBase.get(c.name) ?? 0) - 1) + 1;
+    const limit = c.resources?.limits?.memory;
+    const program: Program = programFor(ref, { ...(c.image === undefined ? {} : { image: c.image }), ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}) }, env);
+    this.options.runtime.start(w.uid, c.name, attempt, ref, program, { ...(limit === undefined ? {} : { memoryLimitMiB: bytes(limit) / (1024 * 1024) }), handler });
+    this.recordPod(pod, 'Normal', 'Created', `Created container ${c.name}`);
+  }
+
+  /** True when the image is on the node; otherwise starts or waits for the pull, with its events and back-off. */
+  private ensureImage(w: PodWorker, pod: KubeObject, c: ContainerSpec, ref: ImageRef, soon: (at: number) => void): boolean {
+    const rt = this.options.runtime;
+    const image = c.image ?? '';
+    const policy = c.imagePullPolicy ?? (ref.tag === 'latest' ? 'Always' : 'IfNotPresent');
+    const pull = w.pulls.get(c.name);
+    if (pull?.inFlight) return false;
+    if (pull?.failures === 0) {
+      w.pulls.delete(c.name);
+      return true;
+    }
+    if (policy === 'Never' && !rt.hasImage(ref)) {
+      w.configErrors.set(c.name, `ErrImageNeverPull:Container image "${image}" is not present with pull policy of Never`);
+      this.recordPod(pod, 'Warning', 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+      soon(this.world.now + KUBELET_DEFAULTS.backOffInitialMs);
+      return false;
+    }
+    if (policy !== 'Always' && rt.hasImage(ref)) {
+      this.recordPod(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      return true;
+    }
+    if (pull !== undefined && this.world.now < pull.retryAt) {
+      const key = `pull-backoff:${c.name}:${pull.failures}`;
+      if (!w.said.has(key)) {
+        w.said.add(key);
+        this.recordPod(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+        this.recordPod(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+      }
+      if (this.world.now < pull.failedAt + ERR_IMAGE_PULL_SHOWN_MS) soon(pull.failedAt + ERR_IMAGE_PULL_SHOWN_MS);
+      soon(pull.retryAt);
+      return false;
+    }
+    const state: { inFlight: boolean; failures: number; retryAt: number; failedAt: number; error?: string } = { inFlight: true, failures: pull?.failures ?? 0, retryAt: 0, failedAt: 0 };
+    w.pulls.set(c.name, state);
+    this.recordPod(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    const size = knownImage(ref)?.sizeBytes ?? 0;
+    // Pulling an image the node has only checks the registry for a newer digest.
+    rt.pull(ref, rt.hasImage(ref) ? 0 : size, (err, ms) => {
+      state.inFlight = false;
+      if (err === undefined) {
+        state.failures = 0;
+        const secs = formatSeconds(ms);
+        this.recordPod(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${secs} (${secs} including waiting). Image size: ${size} bytes.`);
+      } else {
+        state.failures++;
+        const backoff = Math.min(KUBELET_DEFAULTS.backOffInitialMs * 2 ** (state.failures - 1), KUBELET_DEFAULTS.backOffMaxMs);
+        state.retryAt = this.world.now + backoff;
+        state.failedAt = this.world.now;
+        const message = `Failed to pull image "${image}": ${err}`;
+        state.error = message;
+        this.recordPod(pod, 'Warning', 'Failed', message);
+        this.recordPod(pod, 'Warning', 'Failed', 'Error: ErrImagePull');
+      }
+      this.wake(w, 0);
+    });
+    return false;
+  }
+
+  /** Environment from env and envFrom; undefined (and a CreateContainerConfigError) when a reference is missing. */
+  private resolveEnv(w: PodWorker, pod: KubeObject, c: ContainerSpec, soon: (at: number) => void): Record<string, string> | undefined {
+    const ns = pod.metadata.namespace ?? 'default';
+    const env: Record<string, string> = {};
+    let missing: string | undefined;
+    let waiting = false;
+    const lookup = (kind: 'configmaps' | 'secrets', name: string): KubeObject | null | 'pending' => {
+      const got = this.ref(`${kind}/${ns}/${name}`, soon);
+      if (got === undefined) {
+        waiting = true;
+        return 'pending';
+      }
+      return got;
+    };
+    const valueOf = (o: KubeObject, key: string, secret: boolean): string | undefined => {
+      const data = (o as Obj).data as Record<string, string> | undefined;
+      const v = data?.[key];
+      return v === undefined ? undefined : secret ? decodeBase64(v) : v;
+    };
+    for (const from of c.envFrom ?? []) {
+      const ref = from.configMapRef ?? from.secretRef;
+      if (ref === undefined) continue;
+      const secret = from.secretRef !== undefined;
+      const o = lookup(secret ? 'secrets' : 'configmaps', ref.name);
+      if (o === 'pending') continue;
+      if (o === null) {
+        if (!ref.optional) missing ??= `${secret ? 'secret' : 'configmap'} "${ref.name}" not found`;
+        continue;
+      }
+      for (const k of Object.keys(((o as Obj).data ?? {}) as Obj)) env[`${from.prefix ?? ''}${k}`] = valueOf(o, k, secret) ?? '';
+    }
+    for (const e of c.env ?? []) {
+      if (e.value !== undefined || e.valueFrom === undefined) {
+        env[e.name] = e.value ?? '';
+        continue;
+      }
+      const keyRef = e.valueFrom.configMapKeyRef ?? e.valueFrom.secretKeyRef;
+      if (keyRef !== undefined) {
+        const secret = e.valueFrom.secretKeyRef !== undefined;
+        const o = lookup(secret ? 'secrets' : 'configmaps', keyRef.name);
+        if (o === 'pending') continue;
+        const kind = secret ? 'secret' : 'configmap';
+        if (o === null) {
+          if (!keyRef.optional) missing ??= `${kind} "${keyRef.name}" not found`;
+          continue;
+        }
+        const v = valueOf(o, keyRef.key, secret);
+        if (v === undefined) {
+          if (!keyRef.optional) missing ??= `couldn't find key ${keyRef.key} in ${secret ? 'Secret' : 'ConfigMap'} ${ns}/${keyRef.name}`;
+          continue;
+        }
+        env[e.name] = v;
+      } else if (e.valueFrom.fieldRef !== undefined) {
+        const path = e.valueFrom.fieldRef.fieldPath;
+        const values: Record<string, string | undefined> = {
+          'metadata.name': pod.metadata.name,
+          'metadata.namespace': ns,
+          'metadata.uid': pod.metadata.uid,
+          'spec.nodeName': this.node,
+          'status.hostIP': this.options.spec.internalIP,
+          'status.podIP': this.options.runtime.sandbox(w.uid)?.ip,
+        };
+        env[e.name] = values[path] ?? '';
+      }
+    }
+    if (waiting) return undefined;
+    if (missing !== undefined) {
+      if (w.configErrors.get(c.name) !== missing) this.recordPod(pod, 'Warning', 'Failed', `Error: ${missing}`);
+      w.configErrors.set(c.name, missing);
+      soon(this.world.now + KUBELET_DEFAULTS.backOffInitialMs);
+      return undefined;
+    }
+    w.configErrors.delete(c.name);
+    return env;
+  }
+
+  /** The container runtime handler of the pod's RuntimeClass ("runc" without one). */
+  private runtimeHandler(spec: PodSpec, soon: (at: number) => void): string | undefined {
+    if (spec.runtimeClassName === undefined) return 'runc';
+    const rc = this.ref(`runtimeclasses//${spec.runtimeClassName}`, soon);
+    if (rc === undefined || rc === null) return undefined;
+    return ((rc as Obj).handler as string | undefined) ?? 'runc';
+  }
+
+  /**
+   * An object a pod refers to: undefined while it is being fetched, null if it does not exist.
+   * Cached for a minute, like the kubelet's TTL-based object cache.
+   */
+  private ref(key: string, soon: (at: number) => void): KubeObject | null | undefined {
+    const cached = this.refs.get(key);
+    const fresh = cached !== undefined && this.world.now - cached.fetchedAt < 60_000;
+    if (cached !== undefined && (fresh || cached.inFlight)) return cached.fetchedAt === -Infinity ? undefined : cached.object;
+    const [resource = '', namespace = '', name = ''] = key.split('/');
+    const entry = cached ?? { object: null, fetchedAt: -Infinity, inFlight: true };
+    entry.inFlight = true;
+    this.refs.set(key, entry);
+    this.client.request({ verb: 'get', resource, ...(namespace === '' ? {} : { namespace }), name }, (r) => {
+      entry.inFlight = false;
+      if (r.ok && r.result.ok) entry.object = r.result.value as KubeObject;
+      else if (r.ok && !r.result.ok && r.result.status.code === 404) entry.object = null;
+      else return;
+      entry.fetchedAt = this.world.now;
+      for (const w of this.workers.values()) this.wake(w, 0);
+    });
+    soon(this.world.now + 1_000);
+    return cached?.fetchedAt === -Infinity || cached === undefined ? undefined : cached.object;
+  }
+
+  // ---- probes ----
+
+  private probeState(w: PodWorker, c: ContainerRecord, kind: ProbeKind, p: Probe): ProbeState {
+    const key = `${c.id}/${kind}`;
+    let s = w.probes.get(key);
+    if (s === undefined) {
+      // The probe worker starts once the kubelet has seen the container running (PLEG relists every second).
+      const seen = (c.startedAt ?? this.world.now) + PLEG_RELIST_MS;
+      s = { successes: 0, failures: 0, result: kind !== 'Readiness', nextAt: seen + (p.initialDelaySeconds ?? 0) * 1000 };
+      if (kind === 'Startup') s.result = false;
+      w.probes.set(key, s);
+    }
+    return s;
+  }
+
+  /** Started: no startup probe, or it has succeeded. */
+  private started(w: PodWorker, spec: ContainerSpec, c: ContainerRecord): boolean {
+    if (c.startedAt === undefined || c.finishedAt !== undefined) return false;
+    if (spec.startupProbe === undefined) return true;
+    return w.probes.get(`${c.id}/Startup`)?.result === true;
+  }
+
+  private ready(w: PodWorker, spec: ContainerSpec, c: ContainerRecord): boolean {
+    if (!this.started(w, spec, c)) return false;
+    if (spec.readinessProbe === undefined) return true;
+    return w.probes.get(`${c.id}/Readiness`)?.result === true;
+  }
+
+  /** Runs the container's probes that are due, acts on liveness failures, and says when to look again. */
+  private probe(w: PodWorker, pod: KubeObject, spec: ContainerSpec, c: ContainerRecord, soon: (at: number) => void): void {
+    if (c.stopping) return;
+    const kinds: [ProbeKind, Probe | undefined][] = [
+      ['Startup', spec.startupProbe],
+      ['Liveness', spec.livenessProbe],
+      ['Readiness', spec.readinessProbe],
+    ];
+    const startupDone = spec.startupProbe === undefined || this.probeState(w, c, 'Startup', spec.startupProbe).result;
+    for (const [kind, p] of kinds) {
+      if (p === undefined) continue;
+      if (kind !== 'Startup' && !startupDone) continue;
+      const s = this.probeState(w, c, kind, p);
+      if (kind === 'Startup' && s.result) continue;
+      const period = (p.periodSeconds ?? 10) * 1000;
+      while (this.world.now >= s.nextAt) {
+        s.nextAt += period;
+        const failure = this.probeFailure(spec, c, p);
+        if (failure === undefined) {
+          s.successes++;
+          s.failures = 0;
+          if (s.successes >= (kind === 'Readiness' ? (p.successThreshold ?? 1) : 1)) s.result = true;
+        } else {
+          s.failures++;
+          s.successes = 0;
+          this.recordPod(pod, 'Warning', 'Unhealthy', `${kind} probe failed: ${failure}`);
+          if (s.failures >= (p.failureThreshold ?? 3)) {
+            s.result = false;
+            if (kind !== 'Readiness') {
+              const why = kind === 'Liveness' ? 'failed liveness probe' : 'failed startup probe';
+              this.recordPod(pod, 'Normal', 'Killing', `Container ${spec.name} ${why}, will be restarted`);
+              this.options.runtime.stop(c.id, ((pod.spec as PodSpec).terminationGracePeriodSeconds ?? 30) * 1000);
+              return;
+            }
+          }
+        }
+      }
+      soon(s.nextAt);
+    }
+  }
+
+  /** Why a probe fails right now, in the kubelet's words; undefined when it succeeds. */
+  private probeFailure(spec: ContainerSpec, c: ContainerRecord, p: Probe): string | undefined {
+    const ip = this.options.runtime.sandbox(c.podUid)?.ip ?? '';
+    const listening = c.startedAt !== undefined && this.world.now >= c.startedAt + c.program.startupMs ? c.program.ports : [];
+    const portOf = (port: number | string): number => (typeof port === 'number' ? port : (spec.ports?.find((x) => x.name === port)?.containerPort ?? 0));
+    if (p.httpGet !== undefined) {
+      const port = portOf(p.httpGet.port);
+      const path = p.httpGet.path ?? '/';
+      const scheme = (p.httpGet.scheme ?? 'HTTP').toLowerCase();
+      if (!listening.includes(port)) return `Get "${scheme}://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused`;
+      const web = c.program.ports.includes(80);
+      if (!web) return `Get "${scheme}://${ip}:${port}${path}": read tcp ${ip}:${port}: read: connection reset by peer`;
+      if (!['/', '/index.html', ''].includes(path)) return 'HTTP probe failed with statuscode: 404';
+      return undefined;
+    }
+    if (p.tcpSocket !== undefined || p.grpc !== undefined) {
+      const port = p.tcpSocket !== undefined ? portOf(p.tcpSocket.port) : (p.grpc?.port ?? 0);
+      return listening.includes(port) ? undefined : `dial tcp ${ip}:${port}: connect: connection refused`;
+    }
+    const cmd = p.exec?.command ?? [];
+    if (cmd[0] === 'false') return '';
+    return undefined;
+  }
+
+  // ---- termination ----
+
+  private terminate(w: PodWorker, pod: KubeObject, spec: PodSpec): void {
+    const rt = this.options.runtime;
+    const graceSeconds = (pod.metadata as { deletionGracePeriodSeconds?: number }).deletionGracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    const running = rt.containersOf(w.uid).filter((c) => c.finishedAt === undefined);
+    for (const c of running) {
+      if (c.stopping) continue;
+      if (c.startedAt !== undefined) this.recordPod(pod, 'Normal', 'Killing', `Stopping container ${c.name}`);
+      rt.stop(c.id, graceSeconds * 1000);
+    }
+    if (running.length > 0) return;
+    if (w.deleting) return;
+    w.deleting = true;
+    rt.removePod(w.uid);
+    // All containers are gone: the status manager finishes the deletion the API server began.
+    this.client.request({ verb: 'delete', resource: 'pods', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', gracePeriodSeconds: 0 }, (r) => {
+      if (!r.ok || (!r.result.ok && r.result.status.code !== 404)) {
+        w.deleting = false;
+        this.wake(w, 1_000);
+      }
+    });
+  }
+
+  /** Started and start-failure events, once per container attempt. */
+  private announce(w: PodWorker, pod: KubeObject): void {
+    for (const c of this.options.runtime.containersOf(w.uid)) {
+      const key = `started:${c.id}`;
+      if (w.said.has(key)) continue;
+      if (c.reason === 'StartError') {
+        w.said.add(key);
+        this.recordPod(pod, 'Warning', 'Failed', `Error: ${c.message ?? ''}`);
+      } else if (c.startedAt !== undefined) {
+        w.said.add(key);
+        this.recordPod(pod, 'Normal', 'Started', `Started container ${c.name}`);
+      }
+    }
+  }
+
+  // ---- status ----
+
+  private containerViews(w: PodWorker, pod: KubeObject, list: readonly ContainerSpec[], init: boolean, initialized: boolean): ContainerView[] {
+    const sandbox = this.options.runtime.sandbox(w.uid);
+    return list.map((c) => {
+      const attempts = this.attempts(w.uid, c.name);
+      const last = attempts.at(-1);
+      let waiting: Waiting | undefined;
+      const pull = w.pulls.get(c.name);
+      const configError = w.configErrors.get(c.name);
+      if (last === undefined || last.finishedAt !== undefined) {
+        if (last !== undefined) waiting = this.crashWaiting(w, pod, c, last);
+        if (waiting === undefined && (last === undefined || this.willStartAgain(pod, c, last, init))) {
+          if (configError?.startsWith('ErrImageNeverPull:')) waiting = { reason: 'ErrImageNeverPull', message: configError.slice('ErrImageNeverPull:'.length) };
+          else if (configError !== undefined) waiting = { reason: 'CreateContainerConfigError', message: configError };
+          else if (pull !== undefined && pull.failures > 0 && !pull.inFlight) {
+            // The failed pull shows as ErrImagePull until the kubelet's next look, then as ImagePullBackOff until the retry.
+            waiting = this.world.now >= pull.failedAt + ERR_IMAGE_PULL_SHOWN_MS ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } : { reason: 'ErrImagePull', message: pull.error ?? '' };
+          } else if (!init && !initialized) waiting = { reason: 'PodInitializing' };
+          else if (last === undefined || sandbox === undefined || pull?.inFlight) waiting = { reason: 'ContainerCreating' };
+        }
+      }
+      const started = last !== undefined && this.started(w, c, last);
+      return {
+        name: c.name,
+        image: c.image ?? '',
+        attempts,
+        ...(waiting === undefined ? {} : { waiting }),
+        ready: last !== undefined && this.ready(w, c, last),
+        started,
+        restartCount: last?.attempt ?? Math.max(0, (w.restartBase.get(c.name) ?? 0) - 1),
+        ...(init && c.restartPolicy === 'Always' ? { sidecar: true } : {}),
+      };
+    });
+  }
+
+  private willStartAgain(pod: KubeObject, c: ContainerSpec, last: ContainerRecord, init: boolean): boolean {
+    const policy = (pod.spec as PodSpec).restartPolicy ?? 'Always';
+    if (init) return c.restartPolicy === 'Always' || (last.exitCode !== 0 && policy !== 'Never');
+    return policy === 'Always' || (policy === 'OnFailure' && last.exitCode !== 0);
+  }
+
+  private pushStatus(w: PodWorker, pod: KubeObject, spec: PodSpec): void {
+    const inits = spec.initContainers ?? [];
+    const policy = spec.restartPolicy ?? 'Always';
+    const initDone = inits.every((c) => {
+      const last = this.attempts(w.uid, c.name).at(-1);
+      if (c.restartPolicy === 'Always') return last !== undefined && this.started(w, c, last);
+      return last?.finishedAt !== undefined && last.exitCode === 0;
+    });
+    const initFailed = policy === 'Never' && inits.some((c) => c.restartPolicy !== 'Always' && this.attempts(w.uid, c.name).at(-1)?.exitCode !== undefined && this.attempts(w.uid, c.name).at(-1)?.exitCode !== 0);
+    const initViews = this.containerViews(w, pod, inits, true, initDone);
+    const views = this.containerViews(w, pod, spec.containers ?? [], false, initDone);
+    const sandbox = this.options.runtime.sandbox(w.uid);
+    const view: PodView = { restartPolicy: policy, inits: initViews, containers: views, initialized: initDone, initFailed, sandboxReady: sandbox !== undefined && this.world.now >= sandbox.readyAt };
+    const old = (pod.status ?? {}) as Obj;
+    const oldPhase = old.phase as string | undefined;
+    // A terminal phase is final: the kubelet never moves a pod out of Succeeded or Failed.
+    const phase = oldPhase === 'Succeeded' || oldPhase === 'Failed' ? oldPhase : podPhase(view);
+    const conditions = podConditions(view, phase, (old.conditions ?? []) as never[], this.world.now);
+    const ip = sandbox?.ip ?? (old.podIP as string | undefined);
+    const status: Obj = {
+      ...old,
+      phase,
+      conditions,
+      hostIP: this.options.spec.internalIP,
+      hostIPs: [{ ip: this.options.spec.internalIP }],
+      ...(ip === undefined ? {} : { podIP: ip, podIPs: [{ ip }] }),
+      startTime: old.startTime ?? rfc3339(this.world.now),
+      ...(inits.length > 0 ? { initContainerStatuses: initViews.map(containerStatus) } : {}),
+      containerStatuses: views.map(containerStatus),
+    };
+    const text = JSON.stringify(status);
+    if (text === w.lastStatus || text === JSON.stringify(old)) return;
+    w.lastStatus = text;
+    this.client.request({ verb: 'patch', resource: 'pods', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', subresource: 'status', patchType: 'merge', patch: JSON.stringify({ status }) }, (r) => {
+      if (!r.ok || !r.result.ok) {
+        // Try again soon; the next sync recomputes from the latest pod.
+        w.lastStatus = undefined;
+        this.wake(w, 1_000);
+      }
+    });
+  }
+
+  private recordPod(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.recorder.record(pod, type, reason, message);
+  }
+
+  // ---- kubelet API (port 10250): container logs ----
+
+  private serve(m: Message): void {
+    if (m.type !== KubeletMsg.ContainerLogs) return;
+    const req = m.payload as ContainerLogsRequest;
+    const answer = (r: Omit<ContainerLogsResponse, 'reqId'>): void => {
+      this.world.net.send(this.node, m.from, KubeletMsg.ContainerLogsResponse, { reqId: req.reqId, ...r }, req.replyPort);
+    };
+    const pod = this.informer.get(`${req.namespace}/${req.pod}`);
+    const uid = pod?.metadata.uid;
+    const attempts = uid === undefined ? [] : this.attempts(uid, req.container);
+    const status = [...(((pod?.status as Obj | undefined)?.containerStatuses ?? []) as Obj[]), ...(((pod?.status as Obj | undefined)?.initContainerStatuses ?? []) as Obj[])].find((s) => s.name === req.container);
+    const last = attempts.at(-1);
+    let target: ContainerRecord | undefined;
+    if (req.previous) {
+      target = last?.finishedAt !== undefined && attempts.length === 1 ? undefined : attempts.at(-2);
+      if (target === undefined) return answer({ error: `previous terminated container "${req.container}" in pod "${req.pod}" not found` });
+    } else if (last !== undefined && (last.startedAt !== undefined || last.finishedAt !== undefined)) target = last;
+    else {
+      const waiting = ((status?.state as Obj | undefined)?.waiting as Obj | undefined)?.reason as string | undefined;
+      const reason = waiting === 'ErrImagePull' || waiting === 'ImagePullBackOff' ? "image can't be pulled" : (waiting ?? 'ContainerCreating');
+      return answer({ error: `container "${req.container}" in pod "${req.pod}" is waiting to start: ${reason}` });
+    }
+    const end = target.finishedAt ?? this.world.now;
+    const startedAt = target.startedAt ?? target.createdAt;
+    let lines = programLogs(target.program, end - startedAt).map((l) => {
+      const at = startedAt + l.atMs;
+      const text = l.stamp === 'nginx' ? `${nginxTime(at)} ${l.line}` : l.stamp === 'iso' ? `${rfc3339(at).replace('T', ' ').replace('Z', '')}+00:00 ${l.line}` : l.stamp === 'date' ? `${unixDate(at)}${l.line}` : l.line;
+      return req.timestamps ? `${rfc3339Nano(at)} ${text}` : text;
+    });
+    if (req.tailLines !== undefined && req.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - req.tailLines));
+    answer({ text: lines.map((l) => `${l}\n`).join('') });
+  }
+
+  // ---- timers ----
+
+  private later(ms: number, what: string, fn: () => void): void {
+    const ev = this.world.schedule(ms, `kubelet ${this.node} ${what}`, () => {
+      this.timers.delete(ev);
+      if (this.running) fn();
+    });
+    this.timers.add(ev);
+  }
+
+  private every(ms: number, what: string, fn: () => void): void {
+    const tick = (): void => {
+      fn();
+      this.later(ms, what, tick);
+    };
+    this.later(ms, what, tick);
+  }
+}
+
+/** Go's time.Duration String for whole seconds and minutes: 10s, 1m20s, 5m0s. */
+function goDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
+}
+
+/** A pull time as the kubelet prints it: 2.345s, 512ms. */
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+}
+
+function decodeBase64(s: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const ch of s.replace(/=+$/, '')) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) continue;
+    value = (value << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((value >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+/** "2025/01/01 00:00:05", nginx's error log clock. */
+function nginxTime(ms: number): string {
+  return rfc3339(ms).slice(0, 19).replace(/-/g, '/').replace('T', ' ');
+}
+
+/** "Wed Jan  1 00:00:05 UTC 2025", as date(1) prints it. */
+function unixDate(ms: number): string {
+  const total = VIRTUAL_EPOCH_MS + ms;
+  const days = Math.floor(total / 86_400_000);
+  const [y, m, d] = civilFromDays(days);
+  const weekday = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'][((days % 7) + 7) % 7] ?? '';
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1] ?? '';
+  return `${weekday} ${month} ${String(d).padStart(2, ' ')} ${rfc3339(ms).slice(11, 19)} UTC ${y}`;
+}
+
+/** The timestamps kubectl logs --timestamps shows (RFC 3339 with nanoseconds). */
+function rfc3339Nano(ms: number): string {
+  return rfc3339Micro(ms).replace('Z', '000Z');
+}
