@@ -156,6 +156,8 @@ function faultTargets(f: Fault, path: JsonPath): [JsonPath, string][] {
   if ('kill' in f) return [[[...path, 'kill'], f.kill]];
   if ('restart' in f) return [[[...path, 'restart'], f.restart]];
   if ('isolate' in f) return [[[...path, 'isolate'], f.isolate]];
+  if ('stopKubelet' in f) return [[[...path, 'stopKubelet'], f.stopKubelet]];
+  if ('startKubelet' in f) return [[[...path, 'startKubelet'], f.startKubelet]];
   if ('partition' in f) return f.partition.flatMap((g, i) => g.map((t, j): [JsonPath, string] => [[...path, 'partition', i, j], t]));
   if ('loss' in f) return f.loss.between.map((t, j): [JsonPath, string] => [[...path, 'loss', 'between', j], t]);
   if ('latency' in f) return f.latency.between.map((t, j): [JsonPath, string] => [[...path, 'latency', 'between', j], t]);

@@ -35,6 +35,8 @@ export const FAULT_SCHEMA: JsonSchema = {
     ),
     fault('duplicate', { type: 'number', minimum: 0, maximum: 1 }, 'Deliver this share of all messages twice.'),
     fault('reorder', { type: 'boolean' }, 'Let messages overtake each other.'),
+    fault('stopKubelet', name, 'Stop the kubelet of a node, or of every node of a zone (systemctl stop kubelet): its containers keep running, nobody reports for the node.'),
+    fault('startKubelet', name, 'Start a stopped kubelet again.'),
   ],
 };
 
