@@ -94,6 +94,13 @@ describe('API server semantics', () => {
     expect(call({ verb: 'list', resource: 'pods', fieldSelector: 'spec.image=x' })).toMatchObject({ ok: false, code: 400, message: 'field label not supported: spec.image' });
   });
 
+  it('names an object from generateName with five characters of apimachinery\'s alphabet', () => {
+    const { ok } = setup();
+    const made = ok({ verb: 'create', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'settings-', namespace: 'default' }, data: {} } });
+    expect(made.metadata.name).toMatch(/^settings-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(made.metadata.generateName).toBe('settings-');
+  });
+
   it('binds a pod to a node once; deletes a bound pod gracefully and an unbound one at once', () => {
     const { ok, call, cluster } = setup();
     // No scheduler takes pods meant for another one, and no kubelet on worker-1 finishes a deletion.

@@ -23,7 +23,9 @@ const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object
  */
 export function validateSemantics(t: ResourceType, o: KubeObject): FieldError[] {
   const errors: FieldError[] = [];
-  const name = o.metadata.name;
+  // A generated name is made before validation (BeforeCreate); its five-character suffix is always valid.
+  const generated = typeof o.metadata.generateName === 'string' && o.metadata.generateName !== '' ? `${o.metadata.generateName}abcde` : undefined;
+  const name = o.metadata.name === undefined || o.metadata.name === '' ? generated : o.metadata.name;
   if (name === undefined || name === '') {
     errors.push({ field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required' });
   } else if (t.kind === 'Service') {

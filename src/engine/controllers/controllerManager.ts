@@ -6,8 +6,11 @@ import type { Rng } from '../rng';
 import { uuidV4 } from '../uuid';
 import type { World } from '../world';
 import { GarbageCollector } from './garbageCollector';
+import { EndpointsController } from './endpointsController';
+import { EndpointSliceController } from './endpointSliceController';
 import { NamespaceController } from './namespaceController';
 import { NodeLifecycleController } from './nodeLifecycleController';
+import { StatefulSetController } from './statefulSetController';
 import { TaintEvictionController } from './taintEvictionController';
 
 interface Controller {
@@ -70,6 +73,9 @@ export class ControllerManager {
       new NamespaceController(this.world, this.client),
       new NodeLifecycleController(this.world, this.client, recorder('node-controller')),
       new TaintEvictionController(this.world, this.client, recorder('taint-eviction-controller')),
+      new StatefulSetController(this.world, this.client, recorder('statefulset-controller')),
+      new EndpointSliceController(this.world, this.client, recorder('endpointslice-controller')),
+      new EndpointsController(this.world, this.client, recorder('endpoint-controller')),
     ];
     for (const c of this.controllers) c.start();
     // The event a real controller manager records on the Lease when it takes over.
