@@ -22,6 +22,8 @@ export interface ClusterOptions {
   limits?: Partial<WorldLimits>;
   /** Overrides of etcd's default timings (heartbeat, election timeout, request timeout). */
   etcd?: Partial<EtcdSettings>;
+  /** Only etcd and the API servers: no controller manager, scheduler or kubelets (for tests of the API alone). */
+  apiServersOnly?: boolean;
 }
 
 export interface NodeSnapshot extends NodeSpec {
@@ -105,6 +107,7 @@ export class Cluster {
     const schedulerRng = this.world.rng.fork('kube-scheduler');
     let starts = 0;
     const startProcesses = (host: string): void => {
+      if (options.apiServersOnly === true) return;
       const client = this.apiClient(host, 'kube-controller-manager', host);
       const kcm = new ControllerManager(this.world, client, host, processes.fork(`${host}#${starts}`));
       this.controllerManagers.set(host, kcm);
@@ -121,6 +124,7 @@ export class Cluster {
     }
     const runtimeRng = this.world.rng.fork('containerd');
     const kubeletRng = this.world.rng.fork('kubelet');
+    if (options.apiServersOnly !== true) this.kubeletStarter = (host) => this.startKubelet(host, bootIds.get(host) ?? '', kubeletRng);
     this.nodes.forEach((node, i) => {
       this.runtimes.set(node.name, new ContainerRuntime(this.world, node.name, podNet(i), runtimeRng.fork(node.name)));
     });
@@ -129,9 +133,8 @@ export class Cluster {
     const boot = (host: string): void => void bootIds.set(host, uuidV4(kubeletRng.fork(`boot:${host}#${boots++}`)));
     for (const node of this.nodes) {
       boot(node.name);
-      if (this.world.net.isAlive(node.name)) this.startKubelet(node.name, bootIds.get(node.name) ?? '', kubeletRng);
+      if (this.world.net.isAlive(node.name)) this.kubeletStarter?.(node.name);
     }
-    this.kubeletStarter = (host) => this.startKubelet(host, bootIds.get(host) ?? '', kubeletRng);
     // Registered after etcd's listener, so on a restart the member is up before its API server.
     this.world.net.onHostStatus((id, alive) => {
       const api = apiServers.get(id);
@@ -152,7 +155,7 @@ export class Cluster {
       if (!this.runtimes.has(id)) return;
       if (alive) {
         boot(id);
-        this.startKubelet(id, bootIds.get(id) ?? '', kubeletRng);
+        this.kubeletStarter?.(id);
       } else {
         this.stopKubelet(id);
         this.runtimes.get(id)?.wipe();

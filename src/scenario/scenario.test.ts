@@ -44,7 +44,7 @@ describe('parseScenario', () => {
     const text = (target: string): string => `apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: k }\nactions:\n  - { at: 5s, fault: { stopKubelet: ${target} } }\n  - { at: 9s, fault: { startKubelet: ${target} } }\n`;
     const r = parseScenario(text('zone-b'));
     expect(r.ok && r.scenario.actions.map((a) => (a.kind === 'fault' ? a.fault : undefined))).toEqual([{ stopKubelet: 'zone-b' }, { startKubelet: 'zone-b' }]);
-    expect(errorsOf(parseScenario(text('worker-7'), 's.yaml'))[0]).toBe('s.yaml:5:24: actions[0].fault.stopKubelet: no host or zone named "worker-7" in this cluster');
+    expect(errorsOf(parseScenario(text('worker-7')))[0]).toBe('s.yaml:5:24: actions[0].fault.stopKubelet: no host or zone named "worker-7" in this cluster');
   });
 
   it('reads files: a map of names to texts, which -f NAME reads', () => {

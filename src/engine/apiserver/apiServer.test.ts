@@ -5,7 +5,7 @@ import type { ApiServer } from './apiServer';
 import { resolveResource, type ResourceType } from './resources';
 
 function setup(seed = 1) {
-  const cluster = new Cluster({ seed });
+  const cluster = new Cluster({ seed, apiServersOnly: true });
   const api = (host: string): ApiServer => cluster.apiServers.get(host) as ApiServer;
   cluster.world.runUntil(3_000);
   return { cluster, a: api('master-1'), c: api('master-3') };

@@ -41,7 +41,7 @@ import { matchesFields, parseFieldSelector, type FieldRequirement } from './fiel
 import { matchesSelector, parseLabelSelector, type Requirement } from './labelSelector';
 import { applyPatch, PatchError, type PatchType } from './patch';
 import { apiVersionOf, etcdKey, resolveResource, resourceForKind, RESOURCES, type ResourceType } from './resources';
-import { prepareForCreate, prepareForUpdate, statusUpdate } from './strategy';
+import { generateJobSelector, prepareForCreate, prepareForUpdate, statusUpdate } from './strategy';
 import { validateSemantics } from './validation';
 
 /** The port kube-apiserver's process listens on for its local etcd's answers. */
@@ -198,6 +198,7 @@ export class ApiServer {
     const name = object.metadata.name as string;
     prepareForCreate(object);
     object.metadata.uid = this.newUid();
+    generateJobSelector(object);
     object.metadata.creationTimestamp = rfc3339(this.world.now);
     const key = etcdKey(type, object.metadata.namespace, name);
     const attempt = (tries: number): void => {

@@ -43,6 +43,15 @@ export function applyDefaults(o: KubeObject): void {
       const s = spec();
       if (o.kind !== 'DaemonSet') def(s, 'replicas', 1);
       if (o.kind !== 'ReplicaSet') def(s, 'revisionHistoryLimit', 10);
+      if (o.kind === 'DaemonSet') {
+        const strategy = child(s, 'updateStrategy');
+        def(strategy, 'type', 'RollingUpdate');
+        if (strategy.type === 'RollingUpdate') {
+          const ru = child(strategy, 'rollingUpdate');
+          def(ru, 'maxUnavailable', 1);
+          def(ru, 'maxSurge', 0);
+        }
+      }
       podSpecDefaults(child(child(s, 'template'), 'spec'));
       break;
     }
@@ -51,9 +60,10 @@ export function applyDefaults(o: KubeObject): void {
       def(s, 'backoffLimit', 6);
       def(s, 'completions', 1);
       def(s, 'parallelism', 1);
-      const podSpec = child(child(s, 'template'), 'spec');
-      def(podSpec, 'restartPolicy', 'Never');
-      podSpecDefaults(podSpec);
+      def(s, 'completionMode', 'NonIndexed');
+      def(s, 'suspend', false);
+      def(s, 'podReplacementPolicy', 'TerminatingOrFailed');
+      podSpecDefaults(child(child(s, 'template'), 'spec'));
       break;
     }
     case 'Pod': {

@@ -213,3 +213,20 @@ function goLabelSelector(sel: unknown): string {
   const ml = keys.length === 0 ? 'map[string]string(nil)' : `map[string]string{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(labels[k])}`).join(', ')}}`;
   return `v1.LabelSelector{MatchLabels:${ml}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}`;
 }
+
+/**
+ * The Job strategy's selector generation (manualSelector unset): the selector is the Job's own
+ * UID, and the template gets the labels that select it, old and new names.
+ */
+export function generateJobSelector(o: KubeObject): void {
+  if (o.kind !== 'Job') return;
+  const spec = (o.spec ?? {}) as { manualSelector?: boolean; selector?: unknown; template?: { metadata?: { labels?: Record<string, string> } } };
+  if (spec.manualSelector === true) return;
+  const uid = o.metadata.uid ?? '';
+  const name = o.metadata.name ?? '';
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const template = (spec.template ??= {});
+  const metadata = (template.metadata ??= {});
+  metadata.labels = { ...metadata.labels, 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+  o.spec = spec;
+}

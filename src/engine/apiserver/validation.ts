@@ -58,11 +58,18 @@ export function validateSemantics(t: ResourceType, o: KubeObject): FieldError[] 
       }
     }
     if (template === undefined) errors.push({ field: 'spec.template', type: 'Required value' });
-    else validatePodSpec(obj(template.spec), 'spec.template.spec', errors);
+    else {
+      validatePodSpec(obj(template.spec), 'spec.template.spec', errors);
+      restartPolicyIn(obj(template.spec), ['Always'], errors);
+    }
   } else if (t.kind === 'Job') {
     const template = obj(spec?.template);
     if (template === undefined) errors.push({ field: 'spec.template', type: 'Required value' });
-    else validatePodSpec(obj(template.spec), 'spec.template.spec', errors);
+    else {
+      validatePodSpec(obj(template.spec), 'spec.template.spec', errors);
+      // A Job's pods must end: the default Always (from pod defaulting) is refused, as on a real cluster.
+      restartPolicyIn(obj(template.spec), ['OnFailure', 'Never'], errors);
+    }
   } else if (t.kind === 'Pod') {
     validatePodSpec(spec, 'spec', errors);
   } else if (t.kind === 'Service') {
@@ -126,4 +133,12 @@ function validatePodSpec(spec: Obj | undefined, path: string, errors: FieldError
       }
     }
   });
+}
+
+/** Workload templates allow only some restart policies: Always for controllers that keep pods, OnFailure/Never for Jobs. */
+function restartPolicyIn(podSpec: Obj | undefined, allowed: readonly string[], errors: FieldError[]): void {
+  const policy = podSpec?.restartPolicy;
+  if (typeof policy === 'string' && !allowed.includes(policy)) {
+    errors.push({ field: 'spec.template.spec.restartPolicy', type: 'Unsupported value', value: policy, detail: `supported values: ${allowed.map((a) => `"${a}"`).join(', ')}` });
+  }
 }

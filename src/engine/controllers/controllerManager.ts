@@ -6,10 +6,14 @@ import type { Rng } from '../rng';
 import { uuidV4 } from '../uuid';
 import type { World } from '../world';
 import { GarbageCollector } from './garbageCollector';
+import { DaemonSetController } from './daemonSetController';
+import { DeploymentController } from './deploymentController';
 import { EndpointsController } from './endpointsController';
 import { EndpointSliceController } from './endpointSliceController';
+import { JobController } from './jobController';
 import { NamespaceController } from './namespaceController';
 import { NodeLifecycleController } from './nodeLifecycleController';
+import { ReplicaSetController } from './replicaSetController';
 import { StatefulSetController } from './statefulSetController';
 import { TaintEvictionController } from './taintEvictionController';
 
@@ -73,9 +77,13 @@ export class ControllerManager {
       new NamespaceController(this.world, this.client),
       new NodeLifecycleController(this.world, this.client, recorder('node-controller')),
       new TaintEvictionController(this.world, this.client, recorder('taint-eviction-controller')),
+      new ReplicaSetController(this.world, this.client, recorder('replicaset-controller')),
+      new DeploymentController(this.world, this.client, recorder('deployment-controller')),
       new StatefulSetController(this.world, this.client, recorder('statefulset-controller')),
       new EndpointSliceController(this.world, this.client, recorder('endpointslice-controller')),
       new EndpointsController(this.world, this.client, recorder('endpoint-controller')),
+      new DaemonSetController(this.world, this.client, recorder('daemonset-controller')),
+      new JobController(this.world, this.client, recorder('job-controller')),
     ];
     for (const c of this.controllers) c.start();
     // The event a real controller manager records on the Lease when it takes over.
