@@ -4,8 +4,9 @@ import type { ApiClient, WatchUpdate } from './apiClient';
 import type { KubeObject } from './apiObjects';
 import type { ApiRequest } from './apiProtocol';
 
-function setup(seed = 3) {
-  const cluster = new Cluster({ seed });
+/** A cluster; with apiServersOnly no controller, scheduler or kubelet writes alongside the test. */
+function setup(seed = 3, apiServersOnly = false) {
+  const cluster = new Cluster({ seed, apiServersOnly });
   cluster.world.net.addHost('console', 'outside', undefined, { external: true });
   const client = cluster.apiClient('console', 'test');
   cluster.world.runUntil(5_000);
@@ -55,7 +56,7 @@ describe('API server semantics', () => {
   });
 
   it('keeps status out of main-resource writes and spec out of status writes', () => {
-    const { ok } = setup();
+    const { ok } = setup(3, true);
     const created = ok({ verb: 'create', body: { ...web, status: { replicas: 9 } } });
     expect(created.status).toEqual({});
     const withStatus = ok({ verb: 'update', subresource: 'status', body: { ...created, spec: { ...(created.spec as object), replicas: 7 }, status: { replicas: 2, readyReplicas: 1 } } });
