@@ -1,5 +1,7 @@
 // npm run fuzz -- --seeds 100000 [--start 1] [--shard 0/2]   a long sweep of random fault schedules
 // npm run fuzz -- --seed 1234                                 replay one seed, printing every fault and violation
+// npm run fuzz -- --cluster --seed 12                         replay one whole-cluster seed; --cluster --seeds N sweeps
+import { runClusterFuzz } from '../src/engine/fuzz/clusterFuzz';
 import { runEtcdFuzz } from '../src/engine/fuzz/etcdFuzz';
 import { formatFailures, sweep, type SweepFailure } from '../src/engine/fuzz/fuzzSweep';
 
@@ -17,6 +19,19 @@ function int(name: string, fallback: number): number {
     process.exit(2);
   }
   return n;
+}
+
+if (process.argv.includes('--cluster')) {
+  const one = arg('seed');
+  const seeds = one === undefined ? Array.from({ length: int('seeds', 200) }, (_, i) => int('start', 1) + i) : [int('seed', 0)];
+  let failing = 0;
+  for (const seed of seeds) {
+    const r = runClusterFuzz(seed, one === undefined ? {} : { log: (line) => console.log(line) });
+    if (r.violations.length > 0) failing++;
+    if (r.violations.length > 0 || one !== undefined) console.log(`seed ${seed}: ${r.faults} faults, ${r.violations.length} violation(s)${r.violations.map((v) => `\n  ${v}`).join('')}`);
+  }
+  console.log(`${seeds.length} seed(s), ${failing} failing`);
+  process.exit(failing === 0 ? 0 : 1);
 }
 
 const replay = arg('seed');
