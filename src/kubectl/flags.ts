@@ -35,7 +35,7 @@ export const COMMAND_FLAGS: Record<string, readonly FlagSpec[]> = {
   apply: [filename, dryRun, output, b('recursive', 'R')],
   create: [filename, dryRun, output, l('image'), s('replicas'), s('port'), l('from-literal'), l('from-file'), s('type'), l('tcp'), s('clusterip'), s('node-port'), b('save-config')],
   run: [s('image'), s('labels', 'l'), l('env'), s('port'), s('restart'), b('command'), dryRun, output, b('stdin', 'i'), b('tty', 't'), b('rm')],
-  delete: [filename, selector, b('all'), allNamespaces, s('cascade'), s('grace-period'), b('force'), b('now'), s('wait'), dryRun, fieldSelector],
+  delete: [filename, selector, b('all'), allNamespaces, s('cascade'), s('grace-period'), b('force'), b('now'), b('wait'), s('timeout'), dryRun, fieldSelector],
   scale: [s('replicas'), filename, s('current-replicas')],
   label: [b('overwrite'), selector, b('all'), dryRun],
   annotate: [b('overwrite'), selector, b('all'), dryRun],

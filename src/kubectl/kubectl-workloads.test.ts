@@ -89,9 +89,19 @@ describe('kubectl describe, rollout, set image, node commands, logs, top', () =>
       { kubectl: 'top nodes' },
       { kubectl: 'events -n kube-system' },
       { kubectl: 'describe lease kube-controller-manager -n kube-system' },
-      { kubectl: 'delete deployment web --cascade=foreground' },
+      // Without waiting, the Deployment is seen while the garbage collector removes its dependents first.
+      { kubectl: 'delete deployment web --cascade=foreground --wait=false' },
       { kubectl: 'get deploy web -o jsonpath={.metadata.finalizers}' },
       { kubectl: 'get deploy' },
+      { kubectl: 'run sleeper --image=busybox:1.36 -- sleep 3600' },
+      { wait: 10_000 },
+      // kubectl waits until the pod is gone: sleep ignores SIGTERM, so that is the 30 s grace period.
+      { kubectl: 'delete pod sleeper' },
+      { kubectl: 'delete pod sleeper' },
+      { kubectl: 'run sleeper2 --image=busybox:1.36 -- sleep 3600' },
+      // (Waits add up from the start: this one lets sleeper2 start, at 75 s.)
+      { wait: 40_000 },
+      { kubectl: 'delete pod sleeper2 --timeout=5s' },
     ]);
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, actual);
     expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));

@@ -1,4 +1,6 @@
 import type { PropagationPolicy } from '../../engine/apiserver/apiProtocol';
+import type { KubeObject } from '../../engine/apiserver/apiObjects';
+import { parseDuration } from '../../engine/duration';
 import type { ResourceType } from '../../engine/apiserver/resources';
 import { fail, flagBool, flagString, type KubectlCommand, type KubectlFlags, type KubectlResult } from '../kubectlEnv';
 import { readManifests } from '../manifests';
@@ -19,6 +21,9 @@ interface DeleteOptions {
   /** -1: the object's own grace period. */
   readonly grace: number;
   readonly dryRun: 'client' | 'server' | 'none';
+  /** --wait (default true): wait until the objects are gone. */
+  readonly wait: boolean;
+  readonly waitMs: number;
 }
 
 const FORCE_WARNING = 'Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n';
@@ -27,8 +32,9 @@ const CLUSTER_SCOPE_WARNING = 'Warning: deleting cluster-scoped resources, not s
 /**
  * `kubectl delete` by TYPE NAME…, TYPE/NAME…, -f, -l / --field-selector or --all (-A for every
  * namespace), with --cascade, --grace-period, --now, --force and --dry-run: `deployment.apps
- * "web" deleted` per object. Unlike kubectl (--wait=true), it does not wait for the objects to
- * be gone: a pod on a node stays Terminating until its kubelet removes it.
+ * "web" deleted` per object. Then, as kubectl's --wait=true, it waits until every deleted object
+ * is gone (a pod until its kubelet has stopped it): up to --timeout, or at most five virtual
+ * minutes (kubectl's default is a week).
  */
 export const del: KubectlCommand = (env, args, flags, stdin, done) => {
   const opts = deleteOptions(flags);
@@ -44,9 +50,18 @@ export const del: KubectlCommand = (env, args, flags, stdin, done) => {
   let stdout = '';
   let failed = false;
   let warnClusterScope = flags.namespace !== undefined && !flags.allNamespaces;
+  const deleted: { d: Doomed; uid: string }[] = [];
   const finish = (count: number): void => {
     if (count === 0 && !failed) stdout += 'No resources found\n';
-    done({ exitCode: failed ? 1 : 0, stdout, stderr } satisfies KubectlResult);
+    const end = (timedOut: string | undefined): void => {
+      if (timedOut !== undefined) {
+        stderr += `error: timed out waiting for the condition on ${timedOut}\n`;
+        failed = true;
+      }
+      done({ exitCode: failed ? 1 : 0, stdout, stderr } satisfies KubectlResult);
+    };
+    if (!opts.wait || opts.dryRun !== 'none' || deleted.length === 0) return end(undefined);
+    waitGone(env.world, client, deleted, opts.waitMs, end);
   };
   const run = (items: readonly Doomed[], ignoreNotFound: boolean): void => {
     const next = (i: number): void => {
@@ -79,7 +94,10 @@ export const del: KubectlCommand = (env, args, flags, stdin, done) => {
             stderr += formatStatus(r.result.status, d.source === '' ? '' : `error when deleting "${d.source}": `);
             failed = true;
           }
-        } else stdout += line;
+        } else {
+          stdout += line;
+          deleted.push({ d, uid: (r.result.value as KubeObject | undefined)?.metadata?.uid ?? '' });
+        }
         next(i + 1);
       });
     };
@@ -131,7 +149,41 @@ function deleteOptions(flags: KubectlFlags): (DeleteOptions & { force: boolean; 
   // --grace-period=0 without --force means 1 (kubectl guards against accidental immediate deletion).
   if (grace === 0 && !force) grace = 1;
   if (force && grace < 0) grace = 0;
-  return { policy, grace, force, warnings, dryRun: flags.dryRun ?? 'none' };
+  const wait = flags.values.get('wait') !== false;
+  const timeoutText = flagString(flags, 'timeout');
+  let waitMs = DELETE_WAIT_MS_MAX;
+  if (timeoutText !== undefined) {
+    let t: number;
+    try {
+      t = parseDuration(timeoutText);
+    } catch {
+      return { error: `error: invalid argument "${timeoutText}" for "--timeout" flag: time: invalid duration "${timeoutText}"` };
+    }
+    if (t > 0) waitMs = Math.min(t, DELETE_WAIT_MS_MAX);
+  }
+  return { policy, grace, force, warnings, dryRun: flags.dryRun ?? 'none', wait, waitMs };
+}
+
+/** How long delete waits at most in virtual time (kubectl would wait a week; a lesson would not). */
+const DELETE_WAIT_MS_MAX = 300_000;
+/** kubectl watches; polling this often looks the same in a transcript. */
+const DELETE_POLL_MS = 250;
+
+/** Waits until each object is gone (or replaced by a new one of the same name); names the first still there at the deadline. */
+function waitGone(world: Parameters<KubectlCommand>[0]['world'], client: Exclude<ReturnType<typeof clientFor>, { error: string }>, items: readonly { d: Doomed; uid: string }[], limitMs: number, done: (timedOut: string | undefined) => void): void {
+  const deadline = world.now + limitMs;
+  const look = (i: number): void => {
+    const item = items[i];
+    if (item === undefined) return done(undefined);
+    const { d, uid } = item;
+    client.request({ verb: 'get', resource: d.type.plural, name: d.name, ...(d.namespace === undefined ? {} : { namespace: d.namespace }) }, (r) => {
+      const gone = r.ok && (!r.result.ok ? r.result.status.code === 404 : (r.result.value as KubeObject).metadata.uid !== uid);
+      if (gone) return look(i + 1);
+      if (world.now >= deadline) return done(`${d.type.plural}${d.type.group === '' ? '' : `.${d.type.group}`}/${d.name}`);
+      world.schedule(DELETE_POLL_MS, 'kubectl delete --wait', () => look(i));
+    });
+  };
+  look(0);
 }
 
 /** strconv.ParseBool. */
