@@ -1,7 +1,9 @@
 import { ApiClient } from './apiserver/apiClient';
 import { ApiServer } from './apiserver/apiServer';
 import { ControllerManager } from './controllers/controllerManager';
+import { MetricsServer } from './metrics/metricsServer';
 import { Scheduler } from './scheduler/scheduler';
+import type { Disk } from './storage/provisioner';
 import { applyFault, type Fault } from './faults';
 import { Hasher } from './hash';
 import { Kubelet } from './kubelet/kubelet';
@@ -83,6 +85,14 @@ export class Cluster {
   readonly controllerManagers = new Map<string, ControllerManager>();
   /** kube-scheduler on every live master; one acts, the holder of the kube-system/kube-scheduler Lease. */
   readonly schedulers = new Map<string, Scheduler>();
+  /**
+   * metrics-server beside every master's API server (as an HA install of the addon runs several
+   * replicas): it scrapes every kubelet each 15 s and answers the metrics.k8s.io requests its API
+   * server forwards.
+   */
+  readonly metricsServers = new Map<string, MetricsServer>();
+  /** The cloud's network disks that back provisioned volumes, by name (zonal, like a cloud's). */
+  readonly disks = new Map<string, Disk>();
   /** containerd on every node: outlives a stopped kubelet, dies with its host. */
   readonly runtimes = new Map<string, ContainerRuntime>();
   /** The kubelet on every node (masters too, as kubeadm runs them), while its process runs. */
@@ -109,13 +119,17 @@ export class Cluster {
     const startProcesses = (host: string): void => {
       if (options.apiServersOnly === true) return;
       const client = this.apiClient(host, 'kube-controller-manager', host);
-      const kcm = new ControllerManager(this.world, client, host, processes.fork(`${host}#${starts}`));
+      const kcm = new ControllerManager(this.world, client, host, processes.fork(`${host}#${starts}`), undefined, this.disks);
       this.controllerManagers.set(host, kcm);
       kcm.start();
       // kubeadm points the scheduler, like the controller manager, at its own master's API server.
       const scheduler = new Scheduler(this.world, this.apiClient(host, 'kube-scheduler', host), host, schedulerRng.fork(`${host}#${starts++}`));
       this.schedulers.set(host, scheduler);
       scheduler.start();
+      const metrics = new MetricsServer(this.world, this.apiClient(host, 'metrics-server-client', host), host);
+      this.metricsServers.set(host, metrics);
+      metrics.start();
+      apiServers.get(host)?.setMetricsServer(host);
     };
     for (const [host, api] of apiServers) {
       if (!this.world.net.isAlive(host)) continue;
@@ -148,6 +162,8 @@ export class Cluster {
         this.controllerManagers.delete(id);
         this.schedulers.get(id)?.stop();
         this.schedulers.delete(id);
+        this.metricsServers.get(id)?.stop();
+        this.metricsServers.delete(id);
       }
     });
     // A host that dies loses its processes and containers; one that boots starts its kubelet again.

@@ -228,6 +228,11 @@ export class Network {
     return this.host(id).alive;
   }
 
+  /** Whether a host of that name exists (a Node object may name a machine that does not). */
+  hasHost(id: HostId): boolean {
+    return this.hostsById.has(id);
+  }
+
   /**
    * Resolves a name to hosts: a host id, a zone name (every host in it) or "*".
    * Unknown names are an error naming what exists, never an empty match.

@@ -93,6 +93,7 @@ describe('kubectl describe, rollout, set image, node commands, logs, top', () =>
       { kubectl: 'delete deployment web --cascade=foreground --wait=false' },
       { kubectl: 'get deploy web -o jsonpath={.metadata.finalizers}' },
       { kubectl: 'get deploy' },
+      { kubectl: 'run cache --image=redis:7' },
       { kubectl: 'run sleeper --image=busybox:1.36 -- sleep 3600' },
       { wait: 10_000 },
       // kubectl waits until the pod is gone: sleep ignores SIGTERM, so that is the 30 s grace period.
@@ -102,6 +103,9 @@ describe('kubectl describe, rollout, set image, node commands, logs, top', () =>
       // (Waits add up from the start: this one lets sleeper2 start, at 75 s.)
       { wait: 40_000 },
       { kubectl: 'delete pod sleeper2 --timeout=5s' },
+      // By now metrics-server has scraped every kubelet twice.
+      { kubectl: 'top nodes' },
+      { kubectl: 'top pods -A' },
     ]);
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, actual);
     expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));

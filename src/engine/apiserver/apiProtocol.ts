@@ -113,3 +113,60 @@ export interface ContainerLogsResponse {
   readonly text?: string;
   readonly error?: string;
 }
+
+/** The kubelet's resource metrics endpoint (GET /metrics/resource on port 10250), as metrics-server scrapes it. */
+export const KubeletStatsMsg = {
+  Request: 'KubeletMetricsResource',
+  Response: 'KubeletMetricsResourceResp',
+} as const;
+
+export interface ResourceStatsRequest {
+  readonly reqId: number;
+  readonly replyPort: string;
+}
+
+/**
+ * One sample, as the Prometheus series of /metrics/resource carry it: cumulative CPU seconds
+ * (here in nanoseconds: container_cpu_usage_seconds_total), the memory working set, when it was
+ * measured and when the container (or node) started, all in virtual ms.
+ */
+export interface ResourceSample {
+  readonly startTime: number;
+  readonly timestamp: number;
+  readonly cpuUsageNs: number;
+  readonly memoryWorkingSetBytes: number;
+}
+
+export interface ResourceStatsResponse {
+  readonly reqId: number;
+  readonly node: string;
+  readonly nodeSample: ResourceSample;
+  readonly pods: readonly { readonly namespace: string; readonly name: string; readonly containers: readonly ({ readonly name: string } & ResourceSample)[] }[];
+}
+
+/** metrics-server's --secure-port, where the API servers' proxied requests (the APIService v1beta1.metrics.k8s.io backend) reach it. */
+export const METRICS_SERVER_PORT = '4443';
+
+export const MetricsMsg = {
+  Request: 'MetricsApiRequest',
+  Response: 'MetricsApiResponse',
+} as const;
+
+/** The aggregated resources metrics-server serves: nodes.metrics.k8s.io and pods.metrics.k8s.io. */
+export const METRICS_RESOURCES = { nodes: 'nodes.metrics.k8s.io', pods: 'pods.metrics.k8s.io' } as const;
+
+export interface MetricsApiRequest {
+  readonly reqId: number;
+  readonly replyPort: string;
+  readonly verb: 'get' | 'list';
+  readonly resource: 'nodes' | 'pods';
+  readonly namespace?: string;
+  readonly name?: string;
+  readonly labelSelector?: string;
+  readonly fieldSelector?: string;
+}
+
+export interface MetricsApiResponse {
+  readonly reqId: number;
+  readonly result: ApiResult<unknown>;
+}

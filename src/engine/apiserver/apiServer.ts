@@ -22,6 +22,7 @@ import {
   methodNotAllowed,
   notFound,
   type Status,
+  serviceUnavailable,
   storageError,
   tooManyRequests,
 } from './apiObjects';
@@ -33,6 +34,11 @@ import {
   KUBELET_PORT,
   KubeletMsg,
   type LogOptions,
+  METRICS_RESOURCES,
+  METRICS_SERVER_PORT,
+  type MetricsApiRequest,
+  type MetricsApiResponse,
+  MetricsMsg,
   WATCH_KEEPALIVE_MS,
   type ApiRequest, type ApiResponse, type PropagationPolicy, type ReadyzRequest, type ReadyzResponse, type WatchEventsMessage, type WatchEventType } from './apiProtocol';
 import { canonical } from './canonical';
@@ -43,11 +49,15 @@ import { applyPatch, PatchError, type PatchType } from './patch';
 import { apiVersionOf, etcdKey, resolveResource, resourceForKind, RESOURCES, type ResourceType } from './resources';
 import { generateJobSelector, prepareForCreate, prepareForUpdate, statusUpdate } from './strategy';
 import { validateSemantics } from './validation';
+import { ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_CLASS, defaultClass, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER } from '../controllers/pvUtil';
+import { CSI_DRIVER } from '../storage/provisioner';
 
 /** The port kube-apiserver's process listens on for its local etcd's answers. */
 const ETCD_CLIENT_PORT = 'kube-apiserver';
 /** Where it listens for kubelets' answers (container logs). */
 const KUBELET_CLIENT_PORT = 'kube-apiserver-kubelet';
+/** Where it listens for answers from aggregated API servers (metrics-server). */
+const AGGREGATOR_CLIENT_PORT = 'kube-apiserver-aggregator';
 /** How long kube-apiserver waits for a kubelet to answer before reporting the dial timeout. */
 const KUBELET_TIMEOUT_MS = 10_000;
 /** Namespaces the API server creates at start and refuses to delete. */
@@ -91,6 +101,9 @@ export class ApiServer {
   private bootstrapTimer: ScheduledEvent | undefined;
   private readonly kubeletCalls = new Map<number, { done: (r: ContainerLogsResponse) => void; deadline: ScheduledEvent }>();
   private nextKubeletCall = 0;
+  /** The host of the metrics-server the APIService v1beta1.metrics.k8s.io points at; none until one is installed. */
+  private metricsServer: string | undefined;
+  private readonly metricsCalls = new Map<number, { done: (r: ApiResult<unknown>) => void; deadline: ScheduledEvent }>();
 
   constructor(
     private readonly world: World,
@@ -104,6 +117,7 @@ export class ApiServer {
   listen(): void {
     this.world.net.setHandler(this.host, (m) => this.serve(m), API_PORT);
     this.world.net.setHandler(this.host, (m) => this.kubeletAnswer(m), KUBELET_CLIENT_PORT);
+    this.world.net.setHandler(this.host, (m) => this.metricsAnswer(m), AGGREGATOR_CLIENT_PORT);
     this.bootstrap();
   }
 
@@ -111,8 +125,11 @@ export class ApiServer {
   stop(): void {
     this.world.net.setHandler(this.host, undefined, API_PORT);
     this.world.net.setHandler(this.host, undefined, KUBELET_CLIENT_PORT);
+    this.world.net.setHandler(this.host, undefined, AGGREGATOR_CLIENT_PORT);
     for (const c of this.kubeletCalls.values()) this.world.cancel(c.deadline);
     this.kubeletCalls.clear();
+    for (const c of this.metricsCalls.values()) this.world.cancel(c.deadline);
+    this.metricsCalls.clear();
     this.etcd.reset();
     for (const w of this.watches.values()) if (w.keepalive) this.world.cancel(w.keepalive);
     this.watches.clear();
@@ -133,6 +150,16 @@ export class ApiServer {
         kind: 'Service',
         metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
         spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], sessionAffinity: 'None', type: 'ClusterIP' },
+      },
+      // The cluster's default class, as kind ships one named "standard": zonal disks, made where the first consumer runs.
+      {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'standard', annotations: { [ANN_DEFAULT_CLASS]: 'true' } },
+        provisioner: CSI_DRIVER,
+        reclaimPolicy: 'Delete',
+        volumeBindingMode: 'WaitForFirstConsumer',
+        allowVolumeExpansion: true,
       },
     ];
     const next = (i: number): void => {
@@ -170,6 +197,7 @@ export class ApiServer {
     if (req.subresource === 'log') return this.logs(req.namespace ?? 'default', req.name ?? '', req.log ?? {}, answer);
     if (req.verb === 'create') return this.create(req.body, opts, answer);
     if (req.verb === 'update') return this.update(req.body, { ...opts, ...(req.subresource === undefined ? {} : { subresource: req.subresource }) }, answer);
+    if (req.resource === METRICS_RESOURCES.nodes || req.resource === METRICS_RESOURCES.pods) return this.metrics(req, answer);
     const type = resolveResource(req.resource ?? '');
     if ('error' in type) return answer({ ok: false, status: notFoundResource(type.error) });
     const namespace = type.namespaced ? (req.namespace ?? (req.verb === 'list' || req.verb === 'watch' ? undefined : 'default')) : undefined;
@@ -238,7 +266,27 @@ export class ApiServer {
         });
       });
     };
-    attempt(0);
+    this.admitStorage(object, (refused) => (refused === undefined ? attempt(0) : done({ ok: false, status: refused })));
+  }
+
+  /**
+   * The storage admission plugins: StorageObjectInUseProtection puts the protection finalizer on
+   * every new claim and volume; DefaultStorageClass gives a claim that names no class (the field
+   * absent, not "") the default class's name.
+   */
+  private admitStorage(object: KubeObject, next: (refused?: Status) => void): void {
+    if (object.kind !== 'PersistentVolumeClaim' && object.kind !== 'PersistentVolume') return next();
+    const finalizer = object.kind === 'PersistentVolume' ? PV_PROTECTION_FINALIZER : PVC_PROTECTION_FINALIZER;
+    if (!(object.metadata.finalizers ?? []).includes(finalizer)) object.metadata.finalizers = [...(object.metadata.finalizers ?? []), finalizer];
+    const spec = (object.spec ?? {}) as { storageClassName?: string };
+    if (object.kind === 'PersistentVolume' || spec.storageClassName !== undefined || object.metadata.annotations?.[ANN_BETA_STORAGE_CLASS] !== undefined) return next();
+    const classes = RESOURCES.find((t) => t.kind === 'StorageClass') as ResourceType;
+    this.list(classes, undefined, (r) => {
+      if (!r.ok) return next(r.status);
+      const cls = defaultClass(r.value.items);
+      if (cls !== undefined) object.spec = { ...spec, storageClassName: cls.metadata.name };
+      next();
+    });
   }
 
   /** Cluster IP and node ports for a new Service, from the allocators' state in etcd. */
@@ -592,6 +640,54 @@ export class ApiServer {
     call.done(r);
   }
 
+  /**
+   * Registers the APIService v1beta1.metrics.k8s.io: requests for nodes.metrics.k8s.io and
+   * pods.metrics.k8s.io are proxied to metrics-server on `host` (undefined: not installed).
+   */
+  setMetricsServer(host: string | undefined): void {
+    this.metricsServer = host;
+  }
+
+  /**
+   * The aggregation layer: metrics.k8s.io is not stored in etcd but served by metrics-server;
+   * kube-apiserver forwards the request and relays the answer, or says the backend is unavailable.
+   */
+  private metrics(req: ApiRequest, done: Done<unknown>): void {
+    const backend = this.metricsServer;
+    const resource = req.resource ?? '';
+    // Without the APIService the group does not exist: a bare 404, as for any unknown path.
+    if (backend === undefined) return done({ ok: false, status: { ...notFoundResource('the server could not find the requested resource') } });
+    if (req.verb !== 'get' && req.verb !== 'list') return done({ ok: false, status: methodNotAllowed('the server does not allow this method on the requested resource') });
+    const reqId = ++this.nextKubeletCall;
+    const what = `get ${resource}${req.verb === 'get' ? ` ${req.name ?? ''}` : ''}`;
+    const deadline = this.world.schedule(KUBELET_TIMEOUT_MS, `apiserver metrics call ${this.host}`, () => {
+      this.metricsCalls.delete(reqId);
+      done({ ok: false, status: serviceUnavailable(`the server is currently unable to handle the request (${what})`) });
+    });
+    this.metricsCalls.set(reqId, { deadline, done });
+    const call: MetricsApiRequest = {
+      reqId,
+      replyPort: AGGREGATOR_CLIENT_PORT,
+      verb: req.verb,
+      resource: resource === METRICS_RESOURCES.nodes ? 'nodes' : 'pods',
+      ...(req.namespace === undefined || resource === METRICS_RESOURCES.nodes ? {} : { namespace: req.namespace }),
+      ...(req.name === undefined ? {} : { name: req.name }),
+      ...(req.labelSelector === undefined ? {} : { labelSelector: req.labelSelector }),
+      ...(req.fieldSelector === undefined ? {} : { fieldSelector: req.fieldSelector }),
+    };
+    this.world.net.send(this.host, backend, MetricsMsg.Request, call, METRICS_SERVER_PORT);
+  }
+
+  private metricsAnswer(m: Message): void {
+    if (m.type !== MetricsMsg.Response) return;
+    const r = m.payload as MetricsApiResponse;
+    const call = this.metricsCalls.get(r.reqId);
+    if (call === undefined) return;
+    this.metricsCalls.delete(r.reqId);
+    this.world.cancel(call.deadline);
+    call.done(r.result);
+  }
+
   /** Writes `next` over `current` if nobody wrote in between (a 409 Conflict otherwise). */
   private casPut(type: ResourceType, current: KubeObject, next: KubeObject, done: Done<KubeObject>): void {
     const name = current.metadata.name ?? '';
@@ -656,7 +752,9 @@ export class ApiServer {
     } else {
       delete object.metadata.namespace;
     }
-    const required: FieldError[] = schemaErrors.filter((e) => e.message === 'Required value').map((e) => ({ field: formatPath(e.path), type: 'Required value' }));
+    const required: FieldError[] = schemaErrors
+      .filter((e) => e.message === 'Required value' && !UNVALIDATED_REQUIRED.has(`${type.kind}.${formatPath(e.path)}`))
+      .map((e) => ({ field: formatPath(e.path), type: 'Required value' }));
     const errors = [...required, ...validateSemantics(type, object).filter((e) => !required.some((r) => r.field === e.field))];
     if (errors.length > 0) return { ok: false, status: invalid(type, name, errors) };
     applyDefaults(object);
@@ -722,6 +820,12 @@ function fromStorage(kv: KeyValue): KubeObject {
 function etcdMessage(o: ClientOutcome & { ok: false }): string {
   return o.error === 'client: no response' ? 'etcdserver: request timed out' : o.error;
 }
+
+/**
+ * Fields the OpenAPI marks required that kube-apiserver's validation does not require: an
+ * EndpointSlice of a Service with no ready pods has `endpoints: null`.
+ */
+const UNVALIDATED_REQUIRED: ReadonlySet<string> = new Set(['EndpointSlice.endpoints']);
 
 /** Go struct fields of type metav1.Time are not pointers: a null decodes to the zero time and is written back as null. */
 const NULL_TIMES = new Set(['creationTimestamp', 'lastProbeTime', 'lastTransitionTime', 'lastHeartbeatTime', 'lastUpdateTime', 'startedAt', 'finishedAt']);

@@ -159,7 +159,9 @@ function validateUpdate(next: KubeObject, current: KubeObject): FieldError[] {
       }
       break;
     case 'PersistentVolumeClaim': {
-      const strip = (s: Obj): Obj => ({ ...s, resources: { ...obj(s.resources), requests: undefined }, volumeAttributesClassName: undefined });
+      // The PV controller binds by writing volumeName once, while it is still empty.
+      const binding = old.volumeName === undefined || old.volumeName === '';
+      const strip = (s: Obj): Obj => ({ ...s, resources: { ...obj(s.resources), requests: undefined }, volumeAttributesClassName: undefined, ...(binding ? { volumeName: undefined } : {}) });
       if (canonical(strip(spec)) !== canonical(strip(old))) {
         errors.push({ field: 'spec', type: 'Forbidden', detail: 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims' });
       }

@@ -10,8 +10,11 @@ import { DaemonSetController } from './daemonSetController';
 import { DeploymentController } from './deploymentController';
 import { EndpointsController } from './endpointsController';
 import { EndpointSliceController } from './endpointSliceController';
+import { HorizontalPodAutoscalerController } from './horizontalPodAutoscaler';
 import { JobController } from './jobController';
 import { NamespaceController } from './namespaceController';
+import { PersistentVolumeController, PvcProtectionController, PvProtectionController } from './persistentVolumeController';
+import { CsiProvisioner, type Disk } from '../storage/provisioner';
 import { NodeLifecycleController } from './nodeLifecycleController';
 import { ReplicaSetController } from './replicaSetController';
 import { StatefulSetController } from './statefulSetController';
@@ -40,6 +43,8 @@ export class ControllerManager {
     readonly host: string,
     rng: Rng,
     timings?: LeaderElectionTimings,
+    /** The cloud's disks, owned by the cluster so they outlive any process. */
+    private readonly disks: Map<string, Disk> = new Map(),
   ) {
     // kube-controller-manager's identity: hostname and a fresh UUID per process start.
     this.identity = `${host}_${uuidV4(rng)}`;
@@ -84,6 +89,13 @@ export class ControllerManager {
       new EndpointsController(this.world, this.client, recorder('endpoint-controller')),
       new DaemonSetController(this.world, this.client, recorder('daemonset-controller')),
       new JobController(this.world, this.client, recorder('job-controller')),
+      new HorizontalPodAutoscalerController(this.world, this.client, recorder('horizontal-pod-autoscaler')),
+      new PersistentVolumeController(this.world, this.client, recorder('persistentvolume-controller')),
+      new PvcProtectionController(this.world, this.client),
+      new PvProtectionController(this.world, this.client),
+      // The CSI driver's controller (external-provisioner): a kube-system workload on a real cluster,
+      // leader-elected like the controllers, so it runs beside them here.
+      new CsiProvisioner(this.world, this.client, recorder(`pd.csi.kubeplay.io_csi-pd-controller_${this.identity.split('_')[1] ?? ''}`), this.disks),
     ];
     for (const c of this.controllers) c.start();
     // The event a real controller manager records on the Lease when it takes over.

@@ -1,11 +1,11 @@
 import type { ApiClient } from '../apiserver/apiClient';
 import type { KubeObject } from '../apiserver/apiObjects';
-import { type ContainerLogsRequest, type ContainerLogsResponse, KUBELET_PORT, KubeletMsg } from '../apiserver/apiProtocol';
+import { type ContainerLogsRequest, type ContainerLogsResponse, KUBELET_PORT, KubeletMsg, KubeletStatsMsg, type ResourceSample, type ResourceStatsRequest, type ResourceStatsResponse } from '../apiserver/apiProtocol';
 import { EventRecorder } from '../client/eventRecorder';
 import { Informer, objectKey } from '../client/informer';
 import type { ScheduledEvent } from '../eventQueue';
 import type { Message } from '../network';
-import { bytes } from '../quantity';
+import { bytes, milliCpu } from '../quantity';
 import type { Rng } from '../rng';
 import type { NodeSpec } from '../topology';
 import { uuidV4 } from '../uuid';
@@ -13,7 +13,7 @@ import { civilFromDays, rfc3339, rfc3339Micro, VIRTUAL_EPOCH_MS } from '../virtu
 import type { World } from '../world';
 import { knownImage, parseImageRef, type ImageRef } from './images';
 import { containerStatus, type ContainerView, podConditions, podPhase, type PodView, type Waiting } from './podStatus';
-import { programFor, programLogs, type Program } from './process';
+import { programFor, programLogs, type Program, shareCpu } from './process';
 import type { ContainerRecord, ContainerRuntime } from './runtime';
 
 export const KUBELET_VERSION = 'v1.31.4';
@@ -43,6 +43,27 @@ const EVICTION_HARD_MEMORY = 100 * 1024 * 1024;
 const EPHEMERAL_STORAGE_BYTES = 100 * 1024 * 1024 * 1024;
 
 type Obj = Record<string, unknown>;
+
+/** CPU the node's own processes use (kubelet, containerd, the OS; on masters etcd and the control plane too), in millicores. */
+const SYSTEM_CPU_MILLI = { 'control-plane': 180, worker: 30 } as const;
+/** Their memory working set, in MiB. */
+const SYSTEM_MEMORY_MIB = { 'control-plane': 1_350, worker: 420 } as const;
+/** A cgroup's weight without a cpu request (cpu.shares 2, as for BestEffort pods). */
+const MIN_SHARES_MILLI = 2;
+
+/**
+ * The cgroups' CPU counters of one host. They belong to the host, not to the kubelet process:
+ * a restarted kubelet reads the same counters; a reboot starts them from zero.
+ */
+interface CpuAccount {
+  readonly bootId: string;
+  readonly bootAt: number;
+  /** Up to when the counters are accounted. */
+  at: number;
+  nodeNs: number;
+  readonly containers: Map<string, number>;
+}
+const cpuAccounts = new WeakMap<ContainerRuntime, CpuAccount>();
 
 interface ContainerSpec {
   name: string;
@@ -952,6 +973,7 @@ export class Kubelet {
   // ---- kubelet API (port 10250): container logs ----
 
   private serve(m: Message): void {
+    if (m.type === KubeletStatsMsg.Request) return this.serveStats(m);
     if (m.type !== KubeletMsg.ContainerLogs) return;
     const req = m.payload as ContainerLogsRequest;
     const answer = (r: Omit<ContainerLogsResponse, 'reqId'>): void => {
@@ -981,6 +1003,85 @@ export class Kubelet {
     });
     if (req.tailLines !== undefined && req.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - req.tailLines));
     answer({ text: lines.map((l) => `${l}\n`).join('') });
+  }
+
+  // ---- kubelet API (port 10250): /metrics/resource ----
+
+  /**
+   * The resource metrics metrics-server scrapes: per running container its cumulative CPU and
+   * memory working set, and the node's totals (system processes included). Samples carry the
+   * time cAdvisor took them, a little before the request, as its housekeeping runs on its own clock.
+   */
+  private serveStats(m: Message): void {
+    const req = m.payload as ResourceStatsRequest;
+    const account = this.cpuAccount();
+    const at = Math.max(account.at, this.world.now - jitter(`${this.node}/sample/${this.world.now}`, 1_500));
+    const spec = this.options.spec;
+    const pods = new Map(this.informer.list().map((p) => [p.metadata.uid ?? '', p]));
+    this.accountCpu(account, at, pods);
+    const rt = this.options.runtime;
+    const out: ResourceStatsResponse['pods'][number][] = [];
+    let memory = SYSTEM_MEMORY_MIB[spec.role] * 2 ** 20 + jitter(`${this.node}/memory/${Math.floor(at / 60_000)}`, 4_096) * 4_096;
+    for (const uid of rt.podsWithState()) {
+      const pod = pods.get(uid);
+      const running = rt.containersOf(uid).filter((c) => c.startedAt !== undefined && c.finishedAt === undefined);
+      const containers = running.map((c) => {
+        const sample: ResourceSample = { startTime: c.startedAt ?? at, timestamp: at, cpuUsageNs: Math.round(account.containers.get(c.id) ?? 0), memoryWorkingSetBytes: workingSet(c) };
+        memory += sample.memoryWorkingSetBytes;
+        return { name: c.name, ...sample };
+      });
+      if (pod !== undefined && containers.length > 0) out.push({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', containers });
+    }
+    const nodeSample: ResourceSample = { startTime: account.bootAt, timestamp: at, cpuUsageNs: Math.round(account.nodeNs), memoryWorkingSetBytes: memory };
+    const resp: ResourceStatsResponse = { reqId: req.reqId, node: this.node, nodeSample, pods: out };
+    this.world.net.send(this.node, m.from, KubeletStatsMsg.Response, resp, req.replyPort);
+  }
+
+  private cpuAccount(): CpuAccount {
+    const rt = this.options.runtime;
+    let a = cpuAccounts.get(rt);
+    if (a === undefined || a.bootId !== this.options.bootId) {
+      a = { bootId: this.options.bootId, bootAt: this.world.now, at: this.world.now, nodeNs: 0, containers: new Map() };
+      cpuAccounts.set(rt, a);
+    }
+    return a;
+  }
+
+  /** Adds the CPU time used since the last accounting up to `to`, sharing the node's cores as CFS would. */
+  private accountCpu(a: CpuAccount, to: number, pods: ReadonlyMap<string, KubeObject>): void {
+    const span = to - a.at;
+    if (span <= 0) return;
+    const rt = this.options.runtime;
+    const role = this.options.spec.role;
+    const system = SYSTEM_CPU_MILLI[role] + jitter(`${this.node}/cpu/${to}`, 12_000) / 1_000;
+    const live: { id: string; demandMilli: number; weight: number }[] = [];
+    for (const uid of rt.podsWithState()) {
+      const specs = [...(((pods.get(uid)?.spec as PodSpec | undefined)?.containers ?? []) as ContainerSpec[]), ...(((pods.get(uid)?.spec as PodSpec | undefined)?.initContainers ?? []) as ContainerSpec[])];
+      for (const c of rt.containersOf(uid)) {
+        if (c.startedAt === undefined || c.startedAt >= to || (c.finishedAt !== undefined && c.finishedAt <= a.at)) continue;
+        const ran = Math.min(to, c.finishedAt ?? to) - Math.max(a.at, c.startedAt);
+        const resources = specs.find((x) => x.name === c.name)?.resources;
+        const limit = resources?.limits?.cpu === undefined ? Infinity : milliCpu(resources.limits.cpu);
+        const request = resources?.requests?.cpu === undefined ? (limit === Infinity ? MIN_SHARES_MILLI : limit) : milliCpu(resources.requests.cpu);
+        // Averaged over the span: a container that ran half of it asks for half as much.
+        // A spinning process loses a little to interrupts and the scheduler, never quite a full share.
+        const wants = c.program.cpuMilli * (1 - jitter(`${c.id}/${to}`, 1_500) / 100_000);
+        live.push({ id: c.id, demandMilli: (Math.min(wants, limit) * ran) / span, weight: Math.max(request, MIN_SHARES_MILLI) });
+      }
+    }
+    const capacity = Math.max(0, milliCpu(this.options.spec.cpu) - system);
+    const got = shareCpu(live, capacity);
+    let used = system;
+    live.forEach((c, i) => {
+      const milli = got[i] ?? 0;
+      used += milli;
+      // millicores × ms = 1 000 ns of CPU time.
+      a.containers.set(c.id, (a.containers.get(c.id) ?? 0) + milli * span * 1_000);
+    });
+    a.nodeNs += used * span * 1_000;
+    a.at = to;
+    const present = new Set(live.map((c) => c.id));
+    for (const id of a.containers.keys()) if (!present.has(id) && !rt.podsWithState().some((u) => rt.containersOf(u).some((c) => c.id === id))) a.containers.delete(id);
   }
 
   // ---- timers ----
@@ -1049,4 +1150,17 @@ function unixDate(ms: number): string {
 /** The timestamps kubectl logs --timestamps shows (RFC 3339 with nanoseconds). */
 function rfc3339Nano(ms: number): string {
   return rfc3339Micro(ms).replace('Z', '000Z');
+}
+
+/** A container's memory working set: its program's, plus a few pages that differ per container (page-aligned, as cgroups count). */
+function workingSet(c: ContainerRecord): number {
+  const extraPages = parseInt(c.id.slice(0, 4), 16) % 256;
+  return c.program.memoryMiB * 2 ** 20 + extraPages * 4_096;
+}
+
+/** A deterministic wobble in [0, n): FNV-1a of a label, so samples vary without drawing from the kubelet's random stream. */
+function jitter(label: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
+  return h % n;
 }

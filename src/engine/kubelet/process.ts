@@ -31,6 +31,9 @@ export interface ContainerSpecLike {
   readonly args?: readonly string[];
 }
 
+/** A loop without a sleep keeps one core busy. */
+export const BUSY_LOOP_MILLI = 1000;
+
 const quiet = { ports: [], startupMs: 0, cpuMilli: 0, memoryMiB: 1, serves: false, handlesSigterm: false } as const;
 
 /** Utilities the small images ship; they do their job and exit 0. */
@@ -206,9 +209,11 @@ function script(text: string, env: Readonly<Record<string, string>>): Program {
     if (body === 'forever') return { ...quiet, steps: head.steps, serves: true };
     if ('unknown' in body) return { ...quiet, steps: [...head.steps, ...body.steps, { log: `sh: ${body.unknown}: not found` }, { exit: 127 }] };
     const steps = head.steps;
-    // A loop that never sleeps would spin; real ones always do, so give it a beat.
-    const loop = body.steps.some((s) => 'sleepMs' in s && s.sleepMs > 0) ? body.steps : [...body.steps, { sleepMs: 1_000 }];
-    return { ...quiet, steps, loop, cpuMilli: 1 };
+    const sleeps = body.steps.some((s) => 'sleepMs' in s && s.sleepMs > 0);
+    // A loop that never sleeps spins a full core (the cgroup's cpu limit caps it); its log lines
+    // are still paced a second apart so the log stays readable.
+    const loop = sleeps ? body.steps : [...body.steps, { sleepMs: 1_000 }];
+    return { ...quiet, steps, loop, cpuMilli: sleeps ? 1 : BUSY_LOOP_MILLI };
   }
   return { ...quiet, steps: head.steps.some((s) => 'exit' in s) ? head.steps : [...head.steps, { exit: 0 }] };
 }
@@ -280,4 +285,35 @@ export function programLogs(p: Program, elapsedMs: number, limit = 5_000): { atM
     /* until past elapsedMs */
   }
   return out;
+}
+
+/**
+ * How CFS shares a node's CPU among runnable containers: each gets what it asks for (its demand,
+ * already capped by its cpu limit) while the node has room; under contention the time is split
+ * by weight (cpu.shares, from the cpu request) and whatever a container cannot use goes to the
+ * others (water-filling). Returns the millicores each one gets.
+ */
+export function shareCpu(containers: readonly { readonly demandMilli: number; readonly weight: number }[], capacityMilli: number): number[] {
+  const total = containers.reduce((s, c) => s + c.demandMilli, 0);
+  if (total <= capacityMilli) return containers.map((c) => c.demandMilli);
+  const got = containers.map(() => 0);
+  let open = containers.map((_, i) => i).filter((i) => (containers[i]?.demandMilli ?? 0) > 0);
+  let left = capacityMilli;
+  while (open.length > 0 && left > 1e-9) {
+    const weights = open.reduce((s, i) => s + Math.max(containers[i]?.weight ?? 0, 1e-6), 0);
+    const slice = open.map((i) => (left * Math.max(containers[i]?.weight ?? 0, 1e-6)) / weights);
+    // Those who want less than their slice are satisfied; the rest share what remains.
+    const sated = open.filter((i, k) => (containers[i]?.demandMilli ?? 0) - (got[i] ?? 0) <= (slice[k] ?? 0));
+    if (sated.length === 0) {
+      open.forEach((i, k) => (got[i] = (got[i] ?? 0) + (slice[k] ?? 0)));
+      break;
+    }
+    for (const i of sated) {
+      const want = (containers[i]?.demandMilli ?? 0) - (got[i] ?? 0);
+      got[i] = (got[i] ?? 0) + want;
+      left -= want;
+    }
+    open = open.filter((i) => !sated.includes(i));
+  }
+  return got;
 }

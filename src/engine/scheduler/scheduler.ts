@@ -8,6 +8,7 @@ import type { Rng } from '../rng';
 import { uuidV4 } from '../uuid';
 import { rfc3339 } from '../virtualTime';
 import type { World } from '../world';
+import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, classOf, findBestMatch, volumeBoundTo } from '../controllers/pvUtil';
 import { schedulePod, type SchedulingDecision } from './framework';
 
 /** kube-scheduler's queue defaults: back-off 1 s doubling to 10 s; unschedulable pods are retried after 5 min at the latest. */
@@ -18,6 +19,8 @@ export const SCHEDULER_DEFAULTS = {
 };
 
 const SCHEDULER_NAME = 'default-scheduler';
+/** VolumeBinding's bindTimeoutSeconds: how long PreBind waits for the claims to be bound. */
+const BIND_TIMEOUT_MS = 600_000;
 
 type Obj = Record<string, unknown>;
 
@@ -44,6 +47,8 @@ export class Scheduler {
   private readonly queue = new Map<string, QueuedPod>();
   /** Pods bound by this scheduler but not yet seen bound in the informer: the scheduler cache's assumed pods. */
   private readonly assumed = new Map<string, KubeObject>();
+  /** Pods waiting in VolumeBinding's PreBind for their claims to be bound. */
+  private readonly preBinding = new Set<string>();
   private timer: ScheduledEvent | undefined;
   private flushTimer: ScheduledEvent | undefined;
   private busy = false;
@@ -117,6 +122,7 @@ export class Scheduler {
     this.informers = undefined;
     this.queue.clear();
     this.assumed.clear();
+    this.preBinding.clear();
     if (this.timer) this.world.cancel(this.timer);
     if (this.flushTimer) this.world.cancel(this.flushTimer);
     this.timer = undefined;
@@ -126,6 +132,7 @@ export class Scheduler {
 
   private podChanged(p: KubeObject): void {
     const key = objectKey(p);
+    if (this.preBinding.has(key) && nodeName(p) === undefined) return;
     if (nodeName(p) !== undefined) {
       this.queue.delete(key);
       this.assumed.delete(key);
@@ -237,6 +244,11 @@ export class Scheduler {
     this.assumed.set(key, bound);
     this.queue.delete(key);
     this.busy = false;
+    this.bindVolumes(key, pod, target, () => this.bind(key, pod, target, q.attempts), (message) => this.preBindFailed(key, pod, q.attempts, message));
+    this.kick();
+  }
+
+  private bind(key: string, pod: KubeObject, target: string, attempts: number): void {
     const binding: KubeObject = { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? 'default', uid: pod.metadata.uid ?? '' }, target: { apiVersion: 'v1', kind: 'Node', name: target } };
     this.client.request({ verb: 'create', resource: 'pods', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', subresource: 'binding', body: binding }, (r) => {
       if (r.ok && r.result.ok) {
@@ -244,14 +256,80 @@ export class Scheduler {
         return;
       }
       // The bind failed (conflict, no quorum, timeout): forget the assumption and try again after a back-off.
-      this.assumed.delete(key);
-      const current = this.informers?.pods.get(key);
-      if (current !== undefined && nodeName(current) === undefined && this.wantsPod(current)) {
-        this.queue.set(key, { attempts: q.attempts, readyAt: this.world.now + this.backoff(q.attempts) });
-        this.kick();
-      }
+      this.requeue(key, attempts);
     });
-    this.kick();
+  }
+
+  /** Forgets the assumption and tries the pod again after a back-off, if it still waits for a node. */
+  private requeue(key: string, attempts: number): void {
+    this.assumed.delete(key);
+    const current = this.informers?.pods.get(key);
+    if (current !== undefined && nodeName(current) === undefined && this.wantsPod(current)) {
+      this.queue.set(key, { attempts, readyAt: this.world.now + this.backoff(attempts) });
+      this.kick();
+    }
+  }
+
+  /**
+   * VolumeBinding's PreBind: the pod's unbound WaitForFirstConsumer claims get a volume on the
+   * chosen node: a fitting static PV is pre-bound to the claim (its claimRef), otherwise the claim
+   * is annotated with the node for its provisioner. Then it waits, polling each second, until the
+   * PV controller has bound every claim (bindTimeoutSeconds 600).
+   */
+  private bindVolumes(key: string, pod: KubeObject, target: string, bound: () => void, failed: (message: string) => void): void {
+    const informers = this.informers;
+    if (informers === undefined) return;
+    const claims = podClaimNames(pod).map((n) => informers.pvcs.get(`${pod.metadata.namespace ?? 'default'}/${n}`));
+    const delayed = claims.filter((c): c is KubeObject => c !== undefined && claimVolumeName(c) === '' && waitsForConsumer(c, informers.classes.list()));
+    if (delayed.length === 0) return bound();
+    this.preBinding.add(key);
+    const node = informers.nodes.get(target);
+    const taken = new Set<string>();
+    const writes = delayed.map((claim) => {
+      const pv = findBestMatch(claim, informers.pvs.list().filter((v) => !taken.has(v.metadata.name ?? '')), true, node?.metadata.labels ?? {});
+      if (pv !== undefined) {
+        taken.add(pv.metadata.name ?? '');
+        const body = volumeBoundTo(pv, claim);
+        return body === undefined ? undefined : { verb: 'update' as const, resource: 'persistentvolumes', name: pv.metadata.name ?? '', body };
+      }
+      const patch = JSON.stringify({ metadata: { annotations: { [ANN_SELECTED_NODE]: target } } });
+      return { verb: 'patch' as const, resource: 'persistentvolumeclaims', namespace: claim.metadata.namespace ?? 'default', name: claim.metadata.name ?? '', patchType: 'merge' as const, patch };
+    });
+    const deadline = this.world.now + BIND_TIMEOUT_MS;
+    const stop = (): void => void this.preBinding.delete(key);
+    const outcome = (): (() => void) | undefined => {
+      const pvcs = delayed.map((c) => informers.pvcs.get(objectKey(c)));
+      if (informers.pods.get(key)?.metadata.uid !== pod.metadata.uid) return () => this.assumed.delete(key);
+      if (pvcs.every((c) => c !== undefined && claimBound(c))) return bound;
+      const reset = pvcs.find((c) => c !== undefined && claimVolumeName(c) === '' && c.metadata.annotations?.[ANN_SELECTED_NODE] === undefined);
+      if (reset !== undefined) return () => failed(`running PreBind plugin "VolumeBinding": binding volumes: selectedNode annotation reset for PVC "${reset.metadata.name ?? ''}"`);
+      if (this.world.now >= deadline) return () => failed('running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded');
+      return undefined;
+    };
+    const poll = (): void => {
+      if (this.informers !== informers || !this.preBinding.has(key)) return;
+      const then = outcome();
+      if (then === undefined) return void this.world.schedule(1_000, `kube-scheduler ${this.host} volume binding ${key}`, poll);
+      stop();
+      then();
+    };
+    const next = (i: number): void => {
+      if (this.informers !== informers) return;
+      if (i >= writes.length) return poll();
+      const req = writes[i];
+      if (req === undefined) return next(i + 1);
+      this.client.request(req, (r) => {
+        if (r.ok && r.result.ok) return next(i + 1);
+        stop();
+        failed(`running PreBind plugin "VolumeBinding": binding volumes: ${!r.ok ? String(r.error) : r.result.ok ? '' : r.result.status.message}`);
+      });
+    };
+    next(0);
+  }
+
+  private preBindFailed(key: string, pod: KubeObject, attempts: number, message: string): void {
+    this.recorder.record(pod, 'Warning', 'FailedScheduling', message);
+    this.requeue(key, attempts);
   }
 
   private backoff(attempts: number): number {
@@ -275,6 +353,16 @@ export class Scheduler {
     this.client.request({ verb: 'patch', resource: 'pods', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', subresource: 'status', patchType: 'merge', patch }, () => undefined);
   }
 }
+
+/** The claims a pod mounts, generic ephemeral volumes' included. */
+function podClaimNames(p: KubeObject): string[] {
+  const volumes = ((p.spec as Obj | undefined)?.volumes ?? []) as { name?: string; persistentVolumeClaim?: { claimName?: string }; ephemeral?: unknown }[];
+  return volumes.flatMap((v) => (v.persistentVolumeClaim !== undefined ? [v.persistentVolumeClaim.claimName ?? ''] : v.ephemeral !== undefined ? [`${p.metadata.name ?? ''}-${v.name ?? ''}`] : []));
+}
+
+const claimVolumeName = (c: KubeObject): string => String((c.spec as Obj | undefined)?.volumeName ?? '');
+const claimBound = (c: KubeObject): boolean => claimVolumeName(c) !== '' && c.metadata.annotations?.[ANN_BIND_COMPLETED] !== undefined;
+const waitsForConsumer = (c: KubeObject, classes: readonly KubeObject[]): boolean => classes.find((s) => s.metadata.name === classOf(c))?.volumeBindingMode === 'WaitForFirstConsumer';
 
 function nodeName(p: KubeObject): string | undefined {
   const n = (p.spec as { nodeName?: string } | undefined)?.nodeName;
