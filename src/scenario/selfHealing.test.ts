@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../engine/apiserver/apiObjects';
-import type { Cluster } from '../engine/cluster';
+import { storedObjects } from '../engine/testing/clusterHarness';
 import { parseRfc3339 } from '../engine/virtualTime';
 import { runScenario } from './runScenario';
 import { parseScenario } from './scenario';
@@ -37,13 +37,6 @@ actions:
 `;
 }
 
-/** Reads the cluster's state straight from master-1's store (what every API server would answer). */
-function stored(cluster: Cluster, prefix: string): KubeObject[] {
-  return cluster.etcd
-    .member('master-1')
-    .kv.range(`/registry/${prefix}`, true)
-    .kvs.map((kv) => JSON.parse(kv.value) as KubeObject);
-}
 const nodeOf = (p: KubeObject): string => String((p.spec as Obj).nodeName ?? '');
 const ready = (o: KubeObject): boolean => (((o.status as Obj | undefined)?.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True');
 
@@ -56,7 +49,7 @@ function killBusiestWorker(tolerationSeconds?: number, limitMs = 600_000) {
   const parsed = parseScenario(scenario(tolerationSeconds));
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const { cluster } = runScenario(parsed.scenario, { untilMs: 80_000 });
-  const pods = stored(cluster, 'pods/default/');
+  const pods = storedObjects(cluster, 'pods/default/');
   expect(pods.filter(ready)).toHaveLength(6);
   const perNode = new Map<string, number>();
   for (const p of pods) perNode.set(nodeOf(p), (perNode.get(nodeOf(p)) ?? 0) + 1);
@@ -67,13 +60,13 @@ function killBusiestWorker(tolerationSeconds?: number, limitMs = 600_000) {
   while (cluster.world.now < killedAt + limitMs && seen.healed === undefined) {
     cluster.world.runFor(1_000);
     const t = cluster.world.now - killedAt;
-    const node = stored(cluster, `minions/${victim}`)[0];
+    const node = storedObjects(cluster, `minions/${victim}`)[0];
     const nodeReady = ((node?.status as Obj | undefined)?.conditions as Obj[] | undefined)?.find((c) => c.type === 'Ready');
     if (seen.unknown === undefined && nodeReady?.status === 'Unknown') seen.unknown = t;
-    const now = stored(cluster, 'pods/default/');
+    const now = storedObjects(cluster, 'pods/default/');
     if (seen.evicted === undefined && now.some((p) => nodeOf(p) === victim && p.metadata.deletionTimestamp !== undefined)) seen.evicted = t;
     const elsewhere = now.filter((p) => nodeOf(p) !== victim && p.metadata.deletionTimestamp === undefined && ready(p));
-    const deployment = stored(cluster, 'deployments/default/web')[0];
+    const deployment = storedObjects(cluster, 'deployments/default/web')[0];
     if (elsewhere.length === 6 && (deployment?.status as Obj | undefined)?.readyReplicas === 6) seen.healed = t;
   }
   return { seen, cluster, victim, killedAt, perNode };
@@ -92,7 +85,7 @@ describe('self-healing: kill the worker with the most pods', () => {
     expect(seen.healed).toBeDefined();
     expect(seen.healed ?? Infinity).toBeLessThanOrEqual(380_000);
     // The dead node's pods stay Terminating: no kubelet is there to confirm they stopped.
-    const stuck = stored(cluster, 'pods/default/').filter((p) => nodeOf(p) === victim);
+    const stuck = storedObjects(cluster, 'pods/default/').filter((p) => nodeOf(p) === victim);
     expect(stuck.length).toBe(perNode.get(victim));
     expect(stuck.every((p) => p.metadata.deletionTimestamp !== undefined && (parseRfc3339(p.metadata.deletionTimestamp) ?? 0) > killedAt)).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../engine/apiserver/apiObjects';
 import type { Cluster } from '../engine/cluster';
+import { storedObjects } from '../engine/testing/clusterHarness';
 import { runScenario } from './runScenario';
 import { parseScenario } from './scenario';
 
@@ -27,12 +28,6 @@ actions:
   - { at: 80s, fault: { partition: [[zone-a], [zone-b]] } }
 `;
 
-function stored(cluster: Cluster, prefix: string): KubeObject[] {
-  return cluster.etcd
-    .member('master-1')
-    .kv.range(`/registry/${prefix}`, true)
-    .kvs.map((kv) => JSON.parse(kv.value) as KubeObject);
-}
 const nodeOf = (p: KubeObject): string => String((p.spec as Obj).nodeName ?? '');
 const ready = (o: KubeObject): boolean => (((o.status as Obj | undefined)?.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True');
 /** Containers still running on a node, by pod UID. */
@@ -47,15 +42,15 @@ describe('zone partition with the masters split 2+1', () => {
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     // Default cluster: master-3 and worker-2 are zone-b's; the majority of masters is in zone-a.
     const { cluster } = runScenario(parsed.scenario, { untilMs: 80_000 });
-    const before = stored(cluster, 'pods/default/').filter((p) => nodeOf(p) === 'worker-2');
+    const before = storedObjects(cluster, 'pods/default/').filter((p) => nodeOf(p) === 'worker-2');
     expect(before.length).toBeGreaterThan(0);
     const zoneBPods = new Set(before.map((p) => p.metadata.uid ?? ''));
 
     // Past the grace period and the 300 s toleration: zone-a's controllers replaced worker-2's pods.
     cluster.world.runUntil(80_000 + 400_000);
-    const node = stored(cluster, 'minions/worker-2')[0];
+    const node = storedObjects(cluster, 'minions/worker-2')[0];
     expect(((node?.status as Obj).conditions as Obj[]).find((c) => c.type === 'Ready')?.status).toBe('Unknown');
-    const live = stored(cluster, 'pods/default/').filter((p) => p.metadata.deletionTimestamp === undefined);
+    const live = storedObjects(cluster, 'pods/default/').filter((p) => p.metadata.deletionTimestamp === undefined);
     expect(live).toHaveLength(6);
     expect(live.every((p) => nodeOf(p) !== 'worker-2' && ready(p))).toBe(true);
     // Cut off from every API server with quorum, worker-2's kubelet kept its containers running.
@@ -63,13 +58,13 @@ describe('zone partition with the masters split 2+1', () => {
 
     cluster.applyFault({ heal: 'all' });
     cluster.world.runFor(60_000);
-    const after = stored(cluster, 'pods/default/');
+    const after = storedObjects(cluster, 'pods/default/');
     expect(after).toHaveLength(6);
     expect(after.every((p) => p.metadata.deletionTimestamp === undefined && ready(p))).toBe(true);
-    expect((stored(cluster, 'deployments/default/web')[0]?.status as Obj).readyReplicas).toBe(6);
+    expect((storedObjects(cluster, 'deployments/default/web')[0]?.status as Obj).readyReplicas).toBe(6);
     // Every container running anywhere belongs to a pod the API has.
     const known = new Set(after.map((p) => p.metadata.uid ?? ''));
     for (const n of cluster.nodes) for (const uid of runningOn(cluster, n.name)) expect(known.has(uid)).toBe(true);
-    expect(((stored(cluster, 'minions/worker-2')[0]?.status as Obj).conditions as Obj[]).find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(((storedObjects(cluster, 'minions/worker-2')[0]?.status as Obj).conditions as Obj[]).find((c) => c.type === 'Ready')?.status).toBe('True');
   });
 });

@@ -1,8 +1,11 @@
 import type { ApiClient } from '../apiserver/apiClient';
 import type { KubeObject } from '../apiserver/apiObjects';
 import type { ScheduledEvent } from '../eventQueue';
+import type { Rng } from '../rng';
+import { uuidV4 } from '../uuid';
 import { rfc3339Micro } from '../virtualTime';
 import type { World } from '../world';
+import { EventRecorder } from './eventRecorder';
 
 /** kube-controller-manager's and kube-scheduler's defaults (--leader-elect-lease-duration etc.). */
 export interface LeaderElectionTimings {
@@ -123,4 +126,53 @@ export class LeaderElector {
       });
     });
   }
+}
+
+/**
+ * A control-plane component that acts only while it holds its kube-system Lease, as
+ * kube-scheduler and kube-controller-manager do: its identity is the host and a fresh UUID per
+ * process start; `lead` runs on winning the Lease, `standDown` on losing it or on stopping.
+ */
+export abstract class LeaderElectedComponent {
+  readonly identity: string;
+  private readonly elector: LeaderElector;
+  protected readonly recorder: EventRecorder;
+
+  constructor(
+    protected readonly world: World,
+    protected readonly client: ApiClient,
+    readonly host: string,
+    rng: Rng,
+    names: { readonly lease: string; readonly eventSource: string },
+    timings?: LeaderElectionTimings,
+  ) {
+    this.identity = `${host}_${uuidV4(rng)}`;
+    this.recorder = new EventRecorder(world, client, names.eventSource, host);
+    this.elector = new LeaderElector(
+      world,
+      client,
+      { namespace: 'kube-system', name: names.lease },
+      this.identity,
+      { onStartedLeading: () => this.lead(), onStoppedLeading: () => this.standDown() },
+      timings,
+    );
+  }
+
+  get isLeader(): boolean {
+    return this.elector.isLeader;
+  }
+
+  start(): void {
+    this.elector.start();
+  }
+
+  /** The process ended (its master died). */
+  stop(): void {
+    this.elector.stop();
+    this.standDown();
+    this.client.stop();
+  }
+
+  protected abstract lead(): void;
+  protected abstract standDown(): void;
 }

@@ -1,9 +1,8 @@
 import type { ApiClient } from '../apiserver/apiClient';
 import type { KubeObject } from '../apiserver/apiObjects';
 import { EventRecorder } from '../client/eventRecorder';
-import { LeaderElector, type LeaderElectionTimings } from '../client/leaderElection';
+import { LeaderElectedComponent, type LeaderElectionTimings } from '../client/leaderElection';
 import type { Rng } from '../rng';
-import { uuidV4 } from '../uuid';
 import type { World } from '../world';
 import { GarbageCollector } from './garbageCollector';
 import { DaemonSetController } from './daemonSetController';
@@ -31,50 +30,22 @@ interface Controller {
  * it holds the kube-system/kube-controller-manager Lease; cut off from quorum it cannot renew,
  * steps down after the renew deadline, and another master's takes over once the lease expires.
  */
-export class ControllerManager {
-  readonly identity: string;
-  private readonly elector: LeaderElector;
+export class ControllerManager extends LeaderElectedComponent {
   private controllers: Controller[] = [];
-  private readonly recorder: EventRecorder;
 
   constructor(
-    private readonly world: World,
-    private readonly client: ApiClient,
-    readonly host: string,
+    world: World,
+    client: ApiClient,
+    host: string,
     rng: Rng,
     timings?: LeaderElectionTimings,
     /** The cloud's disks, owned by the cluster so they outlive any process. */
     private readonly disks: Map<string, Disk> = new Map(),
   ) {
-    // kube-controller-manager's identity: hostname and a fresh UUID per process start.
-    this.identity = `${host}_${uuidV4(rng)}`;
-    this.recorder = new EventRecorder(world, client, 'kube-controller-manager', host);
-    this.elector = new LeaderElector(
-      world,
-      client,
-      { namespace: 'kube-system', name: 'kube-controller-manager' },
-      this.identity,
-      { onStartedLeading: () => this.lead(), onStoppedLeading: () => this.stopControllers() },
-      timings,
-    );
+    super(world, client, host, rng, { lease: 'kube-controller-manager', eventSource: 'kube-controller-manager' }, timings);
   }
 
-  get isLeader(): boolean {
-    return this.elector.isLeader;
-  }
-
-  start(): void {
-    this.elector.start();
-  }
-
-  /** The process ended (its master died). */
-  stop(): void {
-    this.elector.stop();
-    this.stopControllers();
-    this.client.stop();
-  }
-
-  private lead(): void {
+  protected lead(): void {
     // Each controller records events under its own component name, as kubectl describe shows them.
     const recorder = (component: string): EventRecorder => new EventRecorder(this.world, this.client, component, this.host);
     this.controllers = [
@@ -104,7 +75,7 @@ export class ControllerManager {
     });
   }
 
-  private stopControllers(): void {
+  protected standDown(): void {
     for (const c of this.controllers) c.stop();
     this.controllers = [];
   }

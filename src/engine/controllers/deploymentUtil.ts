@@ -10,6 +10,7 @@ import type { KubeObject } from '../apiserver/apiObjects';
 import { canonical } from '../apiserver/canonical';
 import { parseRfc3339, rfc3339 } from '../virtualTime';
 import { controllerRefOf, jsonCopy, newControllerRef, type LabelSelector } from './podUtil';
+import { fnv32a, utf8 } from './fnv';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -534,24 +535,6 @@ function quantityInternals(v: unknown): Obj {
 }
 
 // ------------------------------------------------------------------ FNV-32a and the name
-
-function utf8(s: string): number[] {
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-  }
-  return out;
-}
-
-function fnv32a(bytes: readonly number[], seed = 0x811c9dc5): number {
-  let h = seed;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
-}
 
 /** apimachinery's rand.SafeEncodeString: each character mapped into an alphabet without vowels. */
 export function safeEncodeString(s: string): string {

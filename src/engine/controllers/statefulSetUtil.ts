@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../apiserver/apiObjects';
 import { isPodAvailable, isPodReady, jsonCopy, newControllerRef, type LabelSelector } from './podUtil';
+import { fnv32, utf8 } from './fnv';
 
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
@@ -68,25 +69,6 @@ const isHealthy = (p: KubeObject): boolean => isRunningAndReady(p) && !isTermina
 export const revisionOf = (p: KubeObject): string | undefined => p.metadata.labels?.[REVISION_LABEL];
 
 // ==================================================================== revisions
-
-function utf8(s: string): number[] {
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
-  }
-  return out;
-}
-
-/** Go's hash/fnv New32 (FNV-1, multiply then xor: not the FNV-1a the pod-template-hash uses). */
-function fnv32(bytes: readonly number[]): number {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = (Math.imul(h, 0x01000193) ^ b) >>> 0;
-  return h;
-}
 
 /** encoding/json's output for plain JSON: keys sorted (Go maps), <, > and & escaped. */
 function goJson(v: unknown): string {

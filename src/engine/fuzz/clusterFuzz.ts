@@ -2,6 +2,7 @@ import type { KubeObject } from '../apiserver/apiObjects';
 import { Cluster } from '../cluster';
 import { describeFault, type Fault } from '../faults';
 import { Rng } from '../rng';
+import { storedObjects } from '../testing/clusterHarness';
 
 /**
  * Whole-cluster fault schedules: a Deployment, a StatefulSet and a DaemonSet on the default
@@ -65,7 +66,7 @@ export function runClusterFuzz(seed: number, options: { log?: (line: string) => 
   const boundTo = new Map<string, string>();
   const names = new Map<string, string>();
   const check = (): void => {
-    const pods = stored(cluster, 'pods/');
+    const pods = storedObjects(cluster, 'pods/');
     for (const p of pods) {
       const uid = p.metadata.uid ?? '';
       names.set(uid, `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`);
@@ -151,7 +152,7 @@ export function runClusterFuzz(seed: number, options: { log?: (line: string) => 
       partitioned = true;
     } else if (choice === 5) {
       // A learner deletes a pod by hand.
-      const pods = stored(cluster, 'pods/default/').filter((p) => p.metadata.deletionTimestamp === undefined);
+      const pods = storedObjects(cluster, 'pods/default/').filter((p) => p.metadata.deletionTimestamp === undefined);
       if (pods.length > 0) {
         const p = rng.pick(pods);
         log(`${fmt(world.now)} $ kubectl delete pod ${p.metadata.name ?? ''}`);
@@ -172,17 +173,13 @@ export function runClusterFuzz(seed: number, options: { log?: (line: string) => 
   return { seed, violations, faults, podsCreated: names.size };
 }
 
-function stored(cluster: Cluster, prefix: string): KubeObject[] {
-  const member = cluster.etcd.member('master-1');
-  return member.kv.range(`/registry/${prefix}`, true).kvs.map((kv) => JSON.parse(kv.value) as KubeObject);
-}
 
 const ready = (o: KubeObject): boolean => (((o.status as Obj | undefined)?.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True');
 
 /** What must hold once the faults are healed and time has passed: each workload whole and ready, nothing stale. */
 function converged(cluster: Cluster, workers: number): string[] {
   const problems: string[] = [];
-  const pods = stored(cluster, 'pods/default/');
+  const pods = storedObjects(cluster, 'pods/default/');
   const terminating = pods.filter((p) => p.metadata.deletionTimestamp !== undefined);
   if (terminating.length > 0) problems.push(`still terminating: ${terminating.map((p) => p.metadata.name).join(', ')}`);
   const of = (app: string): KubeObject[] => pods.filter((p) => p.metadata.labels?.app === app && p.metadata.deletionTimestamp === undefined);
@@ -200,9 +197,9 @@ function converged(cluster: Cluster, workers: number): string[] {
   if (JSON.stringify(db) !== JSON.stringify(['db-0', 'db-1', 'db-2'])) problems.push(`StatefulSet pods are ${db.join(', ')}`);
   const agentNodes = new Set(of('agent').map((p) => (p.spec as Obj).nodeName));
   if (agentNodes.size !== workers) problems.push(`DaemonSet pods on ${[...agentNodes].join(', ')}`);
-  const deployment = stored(cluster, 'deployments/default/web')[0];
+  const deployment = storedObjects(cluster, 'deployments/default/web')[0];
   if ((deployment?.status as Obj | undefined)?.readyReplicas !== 5) problems.push(`Deployment readyReplicas ${String((deployment?.status as Obj | undefined)?.readyReplicas)}`);
-  const known = new Set(stored(cluster, 'pods/').map((p) => p.metadata.uid));
+  const known = new Set(storedObjects(cluster, 'pods/').map((p) => p.metadata.uid));
   for (const n of cluster.nodes) {
     const rt = cluster.runtimes.get(n.name);
     for (const uid of rt?.podsWithState() ?? []) {
@@ -214,4 +211,22 @@ function converged(cluster: Cluster, workers: number): string[] {
 
 function fmt(ms: number): string {
   return `[${(ms / 1000).toFixed(3)}s]`;
+}
+
+/** One shard of a sweep (seeds 1…count with seed % shards === shard): failures with their replay command, faults injected, pods replaced. */
+export function clusterFuzzShard(count: number, shard: number, shards = 2): { failures: string[]; faults: number; replaced: number; seeds: number } {
+  const failures: string[] = [];
+  let faults = 0;
+  let replaced = 0;
+  let seeds = 0;
+  for (let seed = 1; seed <= count; seed++) {
+    if (seed % shards !== shard) continue;
+    seeds++;
+    const r = runClusterFuzz(seed);
+    faults += r.faults;
+    // Eleven pods make the workloads; more means controllers replaced evicted or deleted ones.
+    replaced += r.podsCreated - 11;
+    if (r.violations.length > 0) failures.push(`seed ${seed} (replay: npm run fuzz -- --cluster --seed ${seed}):\n  ${r.violations.slice(0, 5).join('\n  ')}`);
+  }
+  return { failures, faults, replaced, seeds };
 }

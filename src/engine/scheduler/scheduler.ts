@@ -1,11 +1,9 @@
 import type { ApiClient } from '../apiserver/apiClient';
 import type { KubeObject } from '../apiserver/apiObjects';
-import { EventRecorder } from '../client/eventRecorder';
 import { Informer, objectKey } from '../client/informer';
-import { LeaderElector, type LeaderElectionTimings } from '../client/leaderElection';
+import { LeaderElectedComponent, type LeaderElectionTimings } from '../client/leaderElection';
 import type { ScheduledEvent } from '../eventQueue';
 import type { Rng } from '../rng';
-import { uuidV4 } from '../uuid';
 import { rfc3339 } from '../virtualTime';
 import type { World } from '../world';
 import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, classOf, findBestMatch, volumeBoundTo } from '../controllers/pvUtil';
@@ -39,10 +37,7 @@ interface QueuedPod {
  * node fits stays Pending with a FailedScheduling event and PodScheduled=False, and is tried
  * again when a node or pod changes (or after 5 minutes); failed binds back off 1 s to 10 s.
  */
-export class Scheduler {
-  readonly identity: string;
-  private readonly elector: LeaderElector;
-  private readonly recorder: EventRecorder;
+export class Scheduler extends LeaderElectedComponent {
   private informers: Record<'pods' | 'nodes' | 'pvcs' | 'pvs' | 'classes' | 'namespaces' | 'services' | 'replicaSets' | 'statefulSets', Informer> | undefined;
   private readonly queue = new Map<string, QueuedPod>();
   /** Pods bound by this scheduler but not yet seen bound in the informer: the scheduler cache's assumed pods. */
@@ -56,39 +51,17 @@ export class Scheduler {
   readonly decisions = new Map<string, SchedulingDecision & { at: number }>();
 
   constructor(
-    private readonly world: World,
-    private readonly client: ApiClient,
-    readonly host: string,
+    world: World,
+    client: ApiClient,
+    host: string,
+    /** Tie-breaks between equally good nodes (after the identity's draw). */
     private readonly rng: Rng,
     timings?: LeaderElectionTimings,
   ) {
-    this.identity = `${host}_${uuidV4(rng)}`;
-    this.recorder = new EventRecorder(world, client, SCHEDULER_NAME, host);
-    this.elector = new LeaderElector(
-      world,
-      client,
-      { namespace: 'kube-system', name: 'kube-scheduler' },
-      this.identity,
-      { onStartedLeading: () => this.lead(), onStoppedLeading: () => this.standDown() },
-      timings,
-    );
+    super(world, client, host, rng, { lease: 'kube-scheduler', eventSource: SCHEDULER_NAME }, timings);
   }
 
-  get isLeader(): boolean {
-    return this.elector.isLeader;
-  }
-
-  start(): void {
-    this.elector.start();
-  }
-
-  stop(): void {
-    this.elector.stop();
-    this.standDown();
-    this.client.stop();
-  }
-
-  private lead(): void {
+  protected lead(): void {
     const onPod = (p: KubeObject): void => this.podChanged(p);
     const clusterChanged = (): void => this.moveAllToActive();
     this.informers = {
@@ -117,7 +90,7 @@ export class Scheduler {
     this.kick();
   }
 
-  private standDown(): void {
+  protected standDown(): void {
     if (this.informers) for (const i of Object.values(this.informers)) i.stop();
     this.informers = undefined;
     this.queue.clear();

@@ -41,3 +41,11 @@ export function clusterHarness(options: Partial<ClusterOptions> = {}, warmUpMs =
   const run = (ms: number): void => void cluster.world.runFor(ms);
   return { cluster, client, call, ok, list, names, get, events, run };
 }
+
+/** The objects under /registry/<prefix> as a master's etcd member holds them (no API call, no time passes). */
+export function storedObjects(cluster: Cluster, prefix: string, member = cluster.masters[0] ?? 'master-1'): KubeObject[] {
+  return cluster.etcd
+    .member(member)
+    .kv.range(`/registry/${prefix}`, true)
+    .kvs.map((kv) => JSON.parse(kv.value) as KubeObject);
+}
