@@ -32,3 +32,16 @@ for (let i = 0; i < 60; i++) {
   client.request({ verb: 'create', body: pod }, () => undefined);
 }
 measure('Default cluster with 60 nginx pods scheduled, started and probed every 10 s', busy, 600_000);
+
+// Scale: the kubelets' heartbeats and watches on a larger cluster (the figure to watch as the API server grows a watch cache).
+const large = new Cluster({
+  seed: 'bench-large',
+  network: { traceCapacity: 0 },
+  spec: {
+    zones: ['zone-a', 'zone-b', 'zone-c'],
+    masters: { count: 3, zones: ['zone-a', 'zone-b', 'zone-c'], cpu: '4', memory: '16Gi' },
+    workers: { count: 200, spread: ['zone-a', 'zone-b', 'zone-c'], cpu: '8', memory: '32Gi', maxPods: 110 },
+  },
+});
+large.world.runUntil(30_000);
+measure('3 masters and 200 workers, idle after registration', large, 60_000);
