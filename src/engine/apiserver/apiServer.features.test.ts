@@ -160,4 +160,25 @@ describe('API server semantics', () => {
     cluster.world.runFor(20_000);
     expect(seen[3]).toBe('END watch closed: no keep-alive from the server');
   });
+
+  it('serves every watch of a resource from one watch cache: a late watcher from an older version still gets the backlog, namespaces and selectors apply', () => {
+    const { cluster, ok } = setup(3, true);
+    const c1 = cluster.apiClient('console', 'w1', 'master-1');
+    const c2 = cluster.apiClient('console', 'w2', 'master-1');
+    const start = (ok({ verb: 'list', resource: 'configmaps', namespace: 'default' }) as unknown as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const seen = { all: [] as string[], late: [] as string[], labelled: [] as string[] };
+    const record = (into: string[]) => (u: WatchUpdate): void => {
+      if (!('end' in u)) for (const e of u.events) into.push(`${e.type} ${e.object.metadata.namespace ?? ''}/${e.object.metadata.name ?? ''}`);
+    };
+    c1.watch({ resource: 'configmaps', resourceVersion: start }, record(seen.all));
+    ok({ verb: 'create', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { tier: 'web' } }, data: {} } });
+    ok({ verb: 'create', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'kube-system' }, data: {} } });
+    // Watches started after both writes, from the version before them: the cache replays what it holds.
+    c2.watch({ resource: 'configmaps', namespace: 'default', resourceVersion: start }, record(seen.late));
+    c2.watch({ resource: 'configmaps', labelSelector: 'tier=web', resourceVersion: start }, record(seen.labelled));
+    cluster.world.runFor(1_000);
+    expect(seen.all).toEqual(['ADDED default/a', 'ADDED kube-system/b']);
+    expect(seen.late).toEqual(['ADDED default/a']);
+    expect(seen.labelled).toEqual(['ADDED default/a']);
+  });
 });

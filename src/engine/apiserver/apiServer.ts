@@ -84,9 +84,78 @@ interface ServerWatch {
   readonly client: string;
   readonly port: string;
   readonly reqId: number;
-  readonly etcdWatch: number;
+  unsubscribe: () => void;
   seq: number;
   keepalive: ScheduledEvent | undefined;
+}
+
+/** A change as the watch cache keeps it: the object after (absent for a deletion) and before, decoded once and frozen. */
+interface CachedEvent {
+  readonly revision: number;
+  readonly object?: KubeObject;
+  readonly prev?: KubeObject;
+}
+
+/** How many events each resource's watch cache keeps (kube-apiserver sizes it per resource; 100 at least). */
+const WATCH_CACHE_EVENTS = 1_000;
+
+/** The events of one resource since `windowStart`, and the client watches fed from them. */
+class WatchCache {
+  etcdWatch = 0;
+  private readonly events: CachedEvent[] = [];
+  private readonly subscribers = new Set<(events: readonly CachedEvent[], end?: string) => void>();
+  private ended: string | undefined;
+
+  constructor(
+    /** Every event with a revision from here on is in the buffer. */
+    private windowStart: number,
+  ) {}
+
+  /** Whether a watch from `rv` (events after rv) can be served from here. */
+  covers(rv: number): boolean {
+    return this.ended === undefined && rv + 1 >= this.windowStart;
+  }
+
+  idle(): boolean {
+    return this.subscribers.size === 0;
+  }
+
+  subscribe(rv: number, deliver: (events: readonly CachedEvent[], end?: string) => void): () => void {
+    if (this.ended !== undefined) {
+      deliver([], this.ended);
+      return () => undefined;
+    }
+    const backlog = this.events.filter((e) => e.revision > rv);
+    if (backlog.length > 0) deliver(backlog);
+    this.subscribers.add(deliver);
+    return () => this.subscribers.delete(deliver);
+  }
+
+  append(batch: readonly CachedEvent[], _revision: number): void {
+    if (batch.length === 0) return;
+    this.events.push(...batch);
+    const excess = this.events.length - WATCH_CACHE_EVENTS;
+    if (excess > 0) {
+      const dropped = this.events.splice(0, excess);
+      this.windowStart = (dropped.at(-1)?.revision ?? this.windowStart - 1) + 1;
+    }
+    for (const s of [...this.subscribers]) s(batch);
+  }
+
+  end(reason: string): void {
+    this.ended = reason;
+    for (const s of [...this.subscribers]) s([], reason);
+    this.subscribers.clear();
+  }
+}
+
+/** Objects the watch cache shares between watchers are frozen: a client that changed one would change it for all. */
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o as Record<string, unknown>)) deepFreeze(v);
+  }
+  return o;
 }
 
 /**
@@ -98,6 +167,8 @@ interface ServerWatch {
 export class ApiServer {
   private readonly etcd: EtcdClient;
   private readonly watches = new Map<string, ServerWatch>();
+  /** The watch cache of each resource (by plural name). */
+  private readonly caches = new Map<string, WatchCache>();
   private bootstrapTimer: ScheduledEvent | undefined;
   private readonly kubeletCalls = new Map<number, { done: (r: ContainerLogsResponse) => void; deadline: ScheduledEvent }>();
   private nextKubeletCall = 0;
@@ -133,6 +204,7 @@ export class ApiServer {
     this.etcd.reset();
     for (const w of this.watches.values()) if (w.keepalive) this.world.cancel(w.keepalive);
     this.watches.clear();
+    this.caches.clear();
     if (this.bootstrapTimer) this.world.cancel(this.bootstrapTimer);
     this.bootstrapTimer = undefined;
   }
@@ -345,43 +417,72 @@ export class ApiServer {
     const rv = Number(opts.resourceVersion);
     if (!Number.isInteger(rv) || rv < 0) return answer({ ok: false, status: badRequest(`invalid resource version: ${opts.resourceVersion}`) });
     const id = `${client}/${req.replyPort}/${req.reqId}`;
-    const send = (w: ServerWatch, events: WatchEventsMessage['events'], end?: Status): void => {
+    const w: ServerWatch = { client, port: req.replyPort, reqId: req.reqId, unsubscribe: () => undefined, seq: 0, keepalive: undefined };
+    const send = (events: WatchEventsMessage['events'], end?: Status): void => {
       const msg: WatchEventsMessage = { reqId: w.reqId, seq: ++w.seq, events, ...(end ? { end } : {}) };
       this.world.net.send(this.host, w.client, ApiMsg.WatchEvent, msg, w.port);
     };
-    const etcdWatch = this.etcd.watch(this.host, { key: prefixOf(type, namespace), prefix: true, startRevision: rv + 1 }, (ev) => {
-      const w = this.watches.get(id);
-      if (w === undefined) return;
+    const inNamespace = (o: KubeObject): boolean => namespace === undefined || o.metadata.namespace === namespace;
+    const deliver = (batch: readonly CachedEvent[], end?: string): void => {
+      if (this.watches.get(id) !== w) return;
       const events: { type: WatchEventType; object: KubeObject }[] = [];
-      for (const { event } of ev.events) {
-        if (event.type === 'DELETE') {
-          if (event.prevKv === undefined) continue;
-          const object = withVersion(decodeKv(event.prevKv), event.kv.modRevision);
-          if (filter.matches(object)) events.push({ type: 'DELETED', object });
-          continue;
-        }
-        const object = fromStorage(event.kv);
-        const before = event.prevKv === undefined ? undefined : decodeKv(event.prevKv);
-        const now = filter.matches(object);
-        const was = before !== undefined && filter.matches(before);
+      for (const e of batch) {
+        if (e.revision <= rv) continue;
+        const object = e.object ?? e.prev;
+        if (object === undefined || !inNamespace(object)) continue;
+        const now = e.object !== undefined && filter.matches(e.object);
+        const was = e.prev !== undefined && filter.matches(e.prev);
         // Leaving or entering the selection reads, to the watcher, as a deletion or a creation.
-        if (now) events.push({ type: was ? 'MODIFIED' : 'ADDED', object });
-        else if (was) events.push({ type: 'DELETED', object });
+        if (e.object === undefined) {
+          if (was) events.push({ type: 'DELETED', object });
+        } else if (now) events.push({ type: was ? 'MODIFIED' : 'ADDED', object: e.object });
+        else if (was) events.push({ type: 'DELETED', object: e.object });
       }
-      if (ev.canceled !== undefined) {
-        const compacted = ev.canceled.includes('compacted');
-        send(w, events, compacted ? expired(`too old resource version: ${rv} (${ev.revision})`) : storageError(ev.canceled));
+      if (end !== undefined) {
+        send(events, end.includes('compacted') ? expired(`too old resource version: ${rv}`) : storageError(end));
         return this.cancelWatch(id);
       }
-      if (events.length > 0) send(w, events);
-    });
-    const w: ServerWatch = { client, port: req.replyPort, reqId: req.reqId, etcdWatch, seq: 0, keepalive: undefined };
+      if (events.length > 0) send(events);
+    };
     this.watches.set(id, w);
+    w.unsubscribe = this.watchCache(type, rv).subscribe(rv, deliver);
     const keepalive = (): void => {
-      send(w, []);
+      send([]);
       w.keepalive = this.world.schedule(WATCH_KEEPALIVE_MS, `watch keepalive ${this.host}`, keepalive);
     };
     keepalive();
+  }
+
+  /**
+   * kube-apiserver's watch cache: one etcd watch per resource, whose events are decoded once and
+   * kept (the newest WATCH_CACHE_EVENTS) for every client watch of that resource. A client
+   * asking for a version older than the cache holds gets its own etcd watch from that version.
+   */
+  private watchCache(type: ResourceType, rv: number): WatchCache {
+    const existing = this.caches.get(type.plural);
+    if (existing !== undefined && existing.covers(rv)) return existing;
+    if (existing !== undefined) return this.startCache(type, rv, false);
+    return this.startCache(type, rv, true);
+  }
+
+  private startCache(type: ResourceType, rv: number, shared: boolean): WatchCache {
+    const cache = new WatchCache(rv + 1);
+    if (shared) this.caches.set(type.plural, cache);
+    cache.etcdWatch = this.etcd.watch(this.host, { key: prefixOf(type, undefined), prefix: true, startRevision: rv + 1 }, (ev) => {
+      const batch: CachedEvent[] = ev.events.map(({ event }) => {
+        const prev = event.prevKv === undefined ? undefined : deepFreeze(withVersion(decodeKv(event.prevKv), event.type === 'DELETE' ? event.kv.modRevision : event.prevKv.modRevision));
+        const object = event.type === 'DELETE' ? undefined : deepFreeze(fromStorage(event.kv));
+        return { revision: event.kv.modRevision, ...(object === undefined ? {} : { object }), ...(prev === undefined ? {} : { prev }) };
+      });
+      cache.append(batch, ev.revision);
+      if (ev.canceled !== undefined) {
+        if (this.caches.get(type.plural) === cache) this.caches.delete(type.plural);
+        cache.end(ev.canceled);
+      }
+      // A private cache serves one watcher: when it has gone, so does the etcd watch.
+      if (!shared && cache.idle()) this.etcd.cancelWatch(this.host, cache.etcdWatch);
+    });
+    return cache;
   }
 
   private cancelWatch(id: string): void {
@@ -389,7 +490,7 @@ export class ApiServer {
     if (w === undefined) return;
     this.watches.delete(id);
     if (w.keepalive) this.world.cancel(w.keepalive);
-    this.etcd.cancelWatch(this.host, w.etcdWatch);
+    w.unsubscribe();
   }
 
   /**
