@@ -96,6 +96,9 @@ interface CachedEvent {
   readonly prev?: KubeObject;
 }
 
+/** How long an etcd readiness result answers /readyz (one probe period). */
+const READYZ_CACHE_MS = 1_000;
+
 /** How many events each resource's watch cache keeps (kube-apiserver sizes it per resource; 100 at least). */
 const WATCH_CACHE_EVENTS = 1_000;
 
@@ -167,6 +170,8 @@ function deepFreeze<T>(o: T): T {
 export class ApiServer {
   private readonly etcd: EtcdClient;
   private readonly watches = new Map<string, ServerWatch>();
+  /** The latest etcd readiness result and the /readyz probes waiting for the one in flight. */
+  private readiness: { at: number; result?: { ready: boolean; detail: string }; waiting: ((ready: boolean, detail: string) => void)[] } = { at: -Infinity, waiting: [] };
   /** The watch cache of each resource (by plural name). */
   private readonly caches = new Map<string, WatchCache>();
   private bootstrapTimer: ScheduledEvent | undefined;
@@ -205,6 +210,7 @@ export class ApiServer {
     for (const w of this.watches.values()) if (w.keepalive) this.world.cancel(w.keepalive);
     this.watches.clear();
     this.caches.clear();
+    this.readiness = { at: -Infinity, waiting: [] };
     if (this.bootstrapTimer) this.world.cancel(this.bootstrapTimer);
     this.bootstrapTimer = undefined;
   }
@@ -245,13 +251,30 @@ export class ApiServer {
     next(0);
   }
 
+  /**
+   * The etcd check of /readyz: a quorum read of a health key with a short deadline. Probes that
+   * arrive while one is in flight share it, and a result is reused for READYZ_CACHE_MS, so every
+   * load balancer and client checking each second costs etcd one read per second, not one each.
+   */
+  private etcdReadiness(done: (ready: boolean, detail: string) => void): void {
+    const last = this.readiness;
+    if (last.result !== undefined && this.world.now - last.at < READYZ_CACHE_MS) return done(last.result.ready, last.result.detail);
+    last.waiting.push(done);
+    if (last.waiting.length > 1) return;
+    this.etcd.range(this.host, 'health', { deadlineMs: 1_000 }, (o) => {
+      const result = { ready: o.ok, detail: o.ok ? '' : `[-]etcd failed: ${etcdMessage(o)}` };
+      const waiting = last.waiting;
+      this.readiness = { at: this.world.now, result, waiting: [] };
+      for (const w of waiting) w(result.ready, result.detail);
+    });
+  }
+
   private serve(m: Message): void {
     if (m.copy > 0) return; // HTTP runs over TCP: network-made copies never reach the server.
     if (m.type === ApiMsg.Readyz) {
       const req = m.payload as ReadyzRequest;
-      // The etcd check of /readyz: a quorum read of a health key, with a short deadline.
-      this.etcd.range(this.host, 'health', { deadlineMs: 1_000 }, (o) => {
-        const resp: ReadyzResponse = { reqId: req.reqId, ready: o.ok, detail: o.ok ? '' : `[-]etcd failed: ${etcdMessage(o)}` };
+      this.etcdReadiness((ready, detail) => {
+        const resp: ReadyzResponse = { reqId: req.reqId, ready, detail };
         this.world.net.send(this.host, m.from, ApiMsg.ReadyzResponse, resp, req.replyPort);
       });
       return;
