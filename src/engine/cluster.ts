@@ -13,7 +13,7 @@ import type { Rng } from './rng';
 import { MessageType } from './raft/types';
 import { EtcdCluster } from './store/etcdCluster';
 import type { EtcdMemberSnapshot, EtcdSettings } from './store/etcdMember';
-import { buildTopology, DEFAULT_CLUSTER_SPEC, type ClusterSpec, type NodeSpec } from './topology';
+import { buildTopology, DEFAULT_CLUSTER_SPEC, podNet, type ClusterSpec, type NodeSpec } from './topology';
 import { uuidV4 } from './uuid';
 import { World, type WorldLimits } from './world';
 
@@ -61,11 +61,6 @@ export interface RaftMessageInFlight {
   readonly to: string;
   readonly sentAt: number;
   readonly deliverAt: number;
-}
-
-/** The first three octets of node i's pod CIDR (10.244.i.0/24, as a /16 cluster CIDR is carved up). */
-function podNet(i: number): string {
-  return `10.${244 + Math.floor(i / 256)}.${i % 256}`;
 }
 
 const RAFT_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.values(MessageType));

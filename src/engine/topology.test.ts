@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTopology, DEFAULT_CLUSTER_SPEC, TopologyError, type ClusterSpec } from './topology';
+import { buildTopology, DEFAULT_CLUSTER_SPEC, MAX_WORKERS, podNet, TopologyError, type ClusterSpec } from './topology';
 
 const place = (spec: ClusterSpec) => buildTopology(spec).map((n) => `${n.name}@${n.zone}`);
 
@@ -28,6 +28,16 @@ describe('buildTopology', () => {
     const nodes = buildTopology({ zones: ['a'], masters: { count: 7 }, workers: { count: 500 } });
     expect(new Set(nodes.map((n) => n.internalIP)).size).toBe(507);
     expect(nodes.at(-1)?.internalIP).toBe('10.0.5.19');
+  });
+
+  it('addresses the largest cluster: 5,000 workers, each with its own node IP and pod CIDR', () => {
+    const nodes = buildTopology({ zones: ['a'], masters: { count: 3 }, workers: { count: MAX_WORKERS } });
+    expect(new Set(nodes.map((n) => n.internalIP)).size).toBe(5_003);
+    const nets = nodes.map((_, i) => podNet(i));
+    expect(new Set(nets).size).toBe(5_003);
+    expect(nets.every((n) => n.split('.').every((o) => Number(o) >= 0 && Number(o) <= 255))).toBe(true);
+    expect([nets[0], nets[255], nets[256], nets[2_816]]).toEqual(['10.244.0', '10.244.255', '10.245.0', '172.16.0']);
+    expect(() => buildTopology({ zones: ['a'], masters: { count: 3 }, workers: { count: MAX_WORKERS + 1 } })).toThrow(/cluster\.workers\.count: must be a whole number from 0 to 5000/);
   });
 
   it('names the field that is wrong', () => {

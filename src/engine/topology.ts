@@ -30,8 +30,18 @@ export function nodeIP(role: NodeRole, i: number): string {
   return `10.0.${base + 2 * Math.floor(i / 245)}.${10 + (i % 245)}`;
 }
 
+/**
+ * The first three octets of node i's pod CIDR: 10.244.i.0/24 as flannel's default /16 carves it,
+ * continuing through 10.253.x (2,816 nodes), then into 172.16.0.0/12 for the largest clusters.
+ */
+export function podNet(i: number): string {
+  if (i < 2_816) return `10.${244 + Math.floor(i / 256)}.${i % 256}`;
+  const j = i - 2_816;
+  return `172.${16 + Math.floor(j / 256)}.${j % 256}`;
+}
+
 export const MAX_MASTERS = 7;
-export const MAX_WORKERS = 500;
+export const MAX_WORKERS = 5_000;
 /** The kubelet's default --max-pods. */
 export const DEFAULT_MAX_PODS = 110;
 
