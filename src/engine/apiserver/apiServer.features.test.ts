@@ -95,6 +95,19 @@ describe('API server semantics', () => {
     expect(call({ verb: 'list', resource: 'pods', fieldSelector: 'spec.image=x' })).toMatchObject({ ok: false, code: 400, message: 'field label not supported: spec.image' });
   });
 
+  it('gives pods the 300 s not-ready/unreachable tolerations unless they already tolerate those taints', () => {
+    const { ok } = setup(3, true);
+    const make = (name: string, tolerations?: unknown[]): unknown[] =>
+      (ok({ verb: 'create', body: pod(name, { spec: { containers: [{ name: 'web', image: 'nginx' }], ...(tolerations ? { tolerations } : {}) } }) }).spec as { tolerations: unknown[] }).tolerations;
+    const defaults = ['not-ready', 'unreachable'].map((k) => ({ key: `node.kubernetes.io/${k}`, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }));
+    expect(make('plain')).toEqual(defaults);
+    const master = { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' };
+    expect(make('admin', [master])).toEqual([master, ...defaults]);
+    const quick = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 };
+    expect(make('quick', [quick])).toEqual([quick, defaults[0]]);
+    expect(make('anything', [{ operator: 'Exists' }])).toEqual([{ operator: 'Exists' }]);
+  });
+
   it('names an object from generateName with five characters of apimachinery\'s alphabet', () => {
     const { ok } = setup();
     const made = ok({ verb: 'create', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'settings-', namespace: 'default' }, data: {} } });

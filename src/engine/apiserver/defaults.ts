@@ -73,15 +73,14 @@ export function applyDefaults(o: KubeObject): void {
       def(s, 'preemptionPolicy', 'PreemptLowerPriority');
       def(s, 'priority', 0);
       def(s, 'serviceAccountName', 'default');
-      // The DefaultTolerationSeconds admission plugin: evict 300 s after the node goes away.
-      if (s.tolerations === undefined) {
-        s.tolerations = ['not-ready', 'unreachable'].map((k) => ({
-          key: `node.kubernetes.io/${k}`,
-          operator: 'Exists',
-          effect: 'NoExecute',
-          tolerationSeconds: 300,
-        }));
-      }
+      // The DefaultTolerationSeconds admission plugin: evict 300 s after the node goes away, unless
+      // the pod already says how long it tolerates that taint (a toleration of the key, or of every key).
+      const tolerations = (Array.isArray(s.tolerations) ? s.tolerations : []) as Obj[];
+      const added = ['not-ready', 'unreachable']
+        .map((k) => `node.kubernetes.io/${k}`)
+        .filter((key) => !tolerations.some((t) => (t.key === key || (t.key ?? '') === '') && (t.effect === 'NoExecute' || (t.effect ?? '') === '')))
+        .map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }));
+      if (added.length > 0) s.tolerations = [...tolerations, ...added];
       break;
     }
     case 'Service': {
