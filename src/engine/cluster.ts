@@ -9,7 +9,6 @@ import { Hasher } from './hash';
 import { Kubelet } from './kubelet/kubelet';
 import { ContainerRuntime } from './kubelet/runtime';
 import type { NetworkConfig, NetworkStats } from './network';
-import type { Rng } from './rng';
 import { MessageType } from './raft/types';
 import { EtcdCluster } from './store/etcdCluster';
 import type { EtcdMemberSnapshot, EtcdSettings } from './store/etcdMember';
@@ -133,7 +132,7 @@ export class Cluster {
     }
     const runtimeRng = this.world.rng.fork('containerd');
     const kubeletRng = this.world.rng.fork('kubelet');
-    if (options.apiServersOnly !== true) this.kubeletStarter = (host) => this.startKubelet(host, bootIds.get(host) ?? '', kubeletRng);
+    if (options.apiServersOnly !== true) this.kubeletStarter = (host) => this.startKubelet(host, bootIds.get(host) ?? '');
     this.nodes.forEach((node, i) => {
       this.runtimes.set(node.name, new ContainerRuntime(this.world, node.name, podNet(i), runtimeRng.fork(node.name)));
     });
@@ -175,19 +174,17 @@ export class Cluster {
   }
 
   private kubeletStarter: ((host: string) => void) | undefined;
-  private kubeletStarts = 0;
 
-  private startKubelet(host: string, bootId: string, rng: Rng): void {
-    const spec = this.nodes.find((n) => n.name === host);
+  private startKubelet(host: string, bootId: string): void {
+    const index = this.nodes.findIndex((n) => n.name === host);
+    const spec = this.nodes[index];
     const runtime = this.runtimes.get(host);
     if (spec === undefined || runtime === undefined || this.kubelets.has(host)) return;
-    const index = this.nodes.indexOf(spec);
     const kubelet = new Kubelet(this.world, this.apiClient(host, 'kubelet'), {
       spec,
       podNet: podNet(index),
       runtime,
       machineRng: this.world.rng.fork('machine').fork(host),
-      rng: rng.fork(`${host}#${this.kubeletStarts++}`),
       bootId,
     });
     this.kubelets.set(host, kubelet);

@@ -2,19 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { goldenTranscript } from '../scenario/goldenTranscript';
 
-// A node registered by hand (the kubelets that register nodes come with the next layer), a
-// Deployment, a pod pinned to the node, and the commands that act on them.
-const OBJECTS = `apiVersion: v1
-kind: Node
-metadata:
-  name: worker-1
-  labels: { kubernetes.io/hostname: worker-1, topology.kubernetes.io/zone: zone-a }
-status:
-  capacity: { cpu: "2", memory: 4Gi, pods: "110" }
-  allocatable: { cpu: "2", memory: 4Gi, pods: "110" }
-  addresses: [{ type: InternalIP, address: 10.0.1.10 }, { type: Hostname, address: worker-1 }]
----
-apiVersion: apps/v1
+// A Deployment, a pod pinned to worker-1 (registered by its kubelet), and the commands that act on them.
+const OBJECTS = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web

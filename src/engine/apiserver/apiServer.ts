@@ -134,7 +134,7 @@ class WatchCache {
     return () => this.subscribers.delete(deliver);
   }
 
-  append(batch: readonly CachedEvent[], _revision: number): void {
+  append(batch: readonly CachedEvent[]): void {
     if (batch.length === 0) return;
     this.events.push(...batch);
     const excess = this.events.length - WATCH_CACHE_EVENTS;
@@ -497,7 +497,7 @@ export class ApiServer {
         const object = event.type === 'DELETE' ? undefined : deepFreeze(fromStorage(event.kv));
         return { revision: event.kv.modRevision, ...(object === undefined ? {} : { object }), ...(prev === undefined ? {} : { prev }) };
       });
-      cache.append(batch, ev.revision);
+      cache.append(batch);
       if (ev.canceled !== undefined) {
         if (this.caches.get(type.plural) === cache) this.caches.delete(type.plural);
         cache.end(ev.canceled);

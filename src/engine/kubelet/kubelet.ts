@@ -142,8 +142,6 @@ export interface KubeletOptions {
   readonly runtime: ContainerRuntime;
   /** Stable per machine (machine ID, system UUID), not per process. */
   readonly machineRng: Rng;
-  /** This process's randomness (boot ID on a reboot, jitter). */
-  readonly rng: Rng;
   /** A new boot of the host (not just a kubelet restart). */
   readonly bootId: string;
 }
@@ -166,7 +164,6 @@ export class Kubelet {
   private running = false;
   private registered = false;
   private lastStatusReport = -Infinity;
-  private lastNodeStatus = '';
   private readonly machineId: string;
   private readonly systemUuid: string;
 
@@ -374,7 +371,6 @@ export class Kubelet {
       this.client.request({ verb: 'patch', resource: 'nodes', name: this.node, subresource: 'status', patchType: 'merge', patch: JSON.stringify({ status: next }) }, (w) => {
         if (!this.running || !w.ok || !w.result.ok) return;
         this.lastStatusReport = this.world.now;
-        this.lastNodeStatus = comparable(next);
         if (typeof rebooted === 'string' && rebooted !== this.options.bootId) this.recordNode('Warning', 'Rebooted', `Node ${this.node} has been rebooted, boot id: ${this.options.bootId}`);
         if (!wasReady) this.recordNode('Normal', 'NodeReady', `Node ${this.node} status is now: NodeReady`);
       });
@@ -467,8 +463,9 @@ export class Kubelet {
       for (const c of running) this.options.runtime.stop(c.id, 2_000);
       if (running.length === 0) this.options.runtime.removePod(uid);
     }
+    const withState = new Set(this.options.runtime.podsWithState());
     for (const w of [...this.workers.values()]) {
-      if (this.informer.get(w.key) === undefined && this.options.runtime.podsWithState().every((u) => u !== w.uid)) {
+      if (this.informer.get(w.key) === undefined && !withState.has(w.uid)) {
         if (w.timer) this.world.cancel(w.timer);
         this.workers.delete(w.key);
       }

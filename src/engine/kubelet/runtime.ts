@@ -52,7 +52,7 @@ export interface Sandbox {
  * PLEG) when a container exits.
  */
 export class ContainerRuntime {
-  private readonly images = new Map<string, { id: string; sizeBytes: number }>();
+  private readonly images = new Map<string, { repository: string; id: string; sizeBytes: number }>();
   private readonly pulls = new Map<string, { done: ((err: string | undefined) => void)[] }>();
   private readonly sandboxes = new Map<string, Sandbox>();
   private readonly containers = new Map<string, ContainerRecord>();
@@ -68,7 +68,7 @@ export class ContainerRuntime {
     private readonly rng: Rng,
     preloaded: readonly ImageRef[] = [],
   ) {
-    for (const ref of preloaded) this.images.set(ref.canonical, { id: imageDigest(ref), sizeBytes: 0 });
+    for (const ref of preloaded) this.images.set(ref.canonical, { repository: ref.repository, id: imageDigest(ref), sizeBytes: 0 });
   }
 
   hasImage(ref: ImageRef): boolean {
@@ -79,7 +79,8 @@ export class ContainerRuntime {
   imageList(): { names: string[]; sizeBytes: number }[] {
     return [...this.images.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, i]) => ({ names: [name.replace(/@.*$/, '') + '@' + i.id, name], sizeBytes: i.sizeBytes }));
+      // As containerd lists them: by digest (repository@sha256:…), then by the name it was pulled as.
+      .map(([name, i]) => ({ names: [`${i.repository}@${i.id}`, name], sizeBytes: i.sizeBytes }));
   }
 
   /** Pulls an image; concurrent pulls of one image share the download. Calls back with containerd's error on failure. */
@@ -97,7 +98,7 @@ export class ContainerRuntime {
     const ms = err === undefined ? PULL_OVERHEAD_MS + Math.round(sizeBytes / PULL_BYTES_PER_MS) + this.rng.int(400) : 300 + this.rng.int(500);
     this.later(ms, `pull ${ref.canonical} on ${this.node}`, () => {
       this.pulls.delete(ref.canonical);
-      if (err === undefined && !this.images.has(ref.canonical)) this.images.set(ref.canonical, { id: imageDigest(ref), sizeBytes });
+      if (err === undefined && !this.images.has(ref.canonical)) this.images.set(ref.canonical, { repository: ref.repository, id: imageDigest(ref), sizeBytes });
       for (const d of entry.done) d(err);
     });
   }

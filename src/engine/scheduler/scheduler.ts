@@ -46,7 +46,6 @@ export class Scheduler extends LeaderElectedComponent {
   private readonly preBinding = new Set<string>();
   private timer: ScheduledEvent | undefined;
   private flushTimer: ScheduledEvent | undefined;
-  private busy = false;
   /** The last decision per pod UID, for the UI ("why is my pod Pending"). */
   readonly decisions = new Map<string, SchedulingDecision & { at: number }>();
 
@@ -100,7 +99,6 @@ export class Scheduler extends LeaderElectedComponent {
     if (this.flushTimer) this.world.cancel(this.flushTimer);
     this.timer = undefined;
     this.flushTimer = undefined;
-    this.busy = false;
   }
 
   private podChanged(p: KubeObject): void {
@@ -147,7 +145,7 @@ export class Scheduler extends LeaderElectedComponent {
 
   /** Plans the next scheduling cycle: the earliest ready pod, in order of arrival. */
   private kick(): void {
-    if (this.busy || this.informers === undefined) return;
+    if (this.informers === undefined) return;
     let best: { key: string; at: number } | undefined;
     for (const [key, q] of this.queue) {
       if (q.unschedulableSince !== undefined) continue;
@@ -216,7 +214,6 @@ export class Scheduler extends LeaderElectedComponent {
     const bound: KubeObject = { ...pod, spec: { ...(pod.spec as Obj), nodeName: target } };
     this.assumed.set(key, bound);
     this.queue.delete(key);
-    this.busy = false;
     this.bindVolumes(key, pod, target, () => this.bind(key, pod, target, q.attempts), (message) => this.preBindFailed(key, pod, q.attempts, message));
     this.kick();
   }
