@@ -194,4 +194,30 @@ describe('API server semantics', () => {
     expect(seen.late).toEqual(['ADDED default/a']);
     expect(seen.labelled).toEqual(['ADDED default/a']);
   });
+  it('a pod watch selecting spec.nodeName hears of that node\'s pods only: bound to it (ADDED), changed, unbound from it by deletion', () => {
+    const { cluster, ok } = setup(3, true);
+    const c = cluster.apiClient('console', 'kubelet-like', 'master-1');
+    const start = (ok({ verb: 'list', resource: 'pods', namespace: 'default' }) as unknown as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const seen = { one: [] as string[], two: [] as string[], neither: [] as string[] };
+    const record = (into: string[]) => (u: WatchUpdate): void => {
+      if (!('end' in u)) for (const e of u.events) into.push(`${e.type} ${e.object.metadata.name ?? ''}`);
+    };
+    c.watch({ resource: 'pods', fieldSelector: 'spec.nodeName=worker-1', resourceVersion: start }, record(seen.one));
+    c.watch({ resource: 'pods', fieldSelector: 'spec.nodeName=worker-2', resourceVersion: start }, record(seen.two));
+    c.watch({ resource: 'pods', fieldSelector: 'spec.nodeName!=worker-1', resourceVersion: start }, record(seen.neither));
+    const bind = (name: string, node: string): void => {
+      ok({ verb: 'create', resource: 'pods', namespace: 'default', name, subresource: 'binding', body: { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } } });
+    };
+    ok({ verb: 'create', body: pod('a') });
+    ok({ verb: 'create', body: pod('b') });
+    bind('a', 'worker-1');
+    bind('b', 'worker-2');
+    ok({ verb: 'patch', resource: 'pods', namespace: 'default', name: 'a', patchType: 'merge', patch: JSON.stringify({ metadata: { labels: { v: '2' } } }) });
+    ok({ verb: 'delete', resource: 'pods', namespace: 'default', name: 'a', gracePeriodSeconds: 0 });
+    cluster.world.runFor(1_000);
+    expect(seen.one).toEqual(['ADDED a', 'MODIFIED a', 'DELETED a']);
+    expect(seen.two).toEqual(['ADDED b']);
+    // Not an equality on the node: every pod event is matched against it (a before binding, b throughout).
+    expect(seen.neither).toEqual(['ADDED a', 'ADDED b', 'DELETED a', 'MODIFIED b']);
+  });
 });

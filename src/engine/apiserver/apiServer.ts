@@ -106,12 +106,16 @@ const WATCH_CACHE_EVENTS = 1_000;
 class WatchCache {
   etcdWatch = 0;
   private readonly events: CachedEvent[] = [];
-  private readonly subscribers = new Set<(events: readonly CachedEvent[], end?: string) => void>();
+  private readonly subscribers = new Set<Subscriber>();
+  /** Watchers selecting one value of the trigger field, by that value. */
+  private readonly indexed = new Map<string, Set<Subscriber>>();
   private ended: string | undefined;
 
   constructor(
     /** Every event with a revision from here on is in the buffer. */
     private windowStart: number,
+    /** The field watchers are indexed on (pods: spec.nodeName, as kube-apiserver's trigger function). */
+    private readonly trigger?: (o: KubeObject) => string,
   ) {}
 
   /** Whether a watch from `rv` (events after rv) can be served from here. */
@@ -120,18 +124,28 @@ class WatchCache {
   }
 
   idle(): boolean {
-    return this.subscribers.size === 0;
+    return this.subscribers.size === 0 && this.indexed.size === 0;
   }
 
-  subscribe(rv: number, deliver: (events: readonly CachedEvent[], end?: string) => void): () => void {
+  /** With `triggerValue`, the watcher is only given the events whose object had or has that value in the trigger field. */
+  subscribe(rv: number, deliver: Subscriber, triggerValue?: string): () => void {
     if (this.ended !== undefined) {
       deliver([], this.ended);
       return () => undefined;
     }
     const backlog = this.events.filter((e) => e.revision > rv);
     if (backlog.length > 0) deliver(backlog);
-    this.subscribers.add(deliver);
-    return () => this.subscribers.delete(deliver);
+    if (triggerValue === undefined || this.trigger === undefined) {
+      this.subscribers.add(deliver);
+      return () => this.subscribers.delete(deliver);
+    }
+    const set = this.indexed.get(triggerValue) ?? new Set<Subscriber>();
+    set.add(deliver);
+    this.indexed.set(triggerValue, set);
+    return () => {
+      set.delete(deliver);
+      if (set.size === 0 && this.indexed.get(triggerValue) === set) this.indexed.delete(triggerValue);
+    };
   }
 
   append(batch: readonly CachedEvent[]): void {
@@ -143,14 +157,30 @@ class WatchCache {
       this.windowStart = (dropped.at(-1)?.revision ?? this.windowStart - 1) + 1;
     }
     for (const s of [...this.subscribers]) s(batch);
+    if (this.indexed.size === 0 || this.trigger === undefined) return;
+    const byValue = new Map<string, CachedEvent[]>();
+    for (const e of batch) {
+      const values = new Set<string>();
+      if (e.object !== undefined) values.add(this.trigger(e.object));
+      if (e.prev !== undefined) values.add(this.trigger(e.prev));
+      for (const v of values) if (this.indexed.has(v)) byValue.set(v, [...(byValue.get(v) ?? []), e]);
+    }
+    for (const [v, events] of byValue) for (const s of [...(this.indexed.get(v) ?? [])]) s(events);
   }
 
   end(reason: string): void {
     this.ended = reason;
-    for (const s of [...this.subscribers]) s([], reason);
+    const all = [...this.subscribers, ...[...this.indexed.values()].flatMap((set) => [...set])];
     this.subscribers.clear();
+    this.indexed.clear();
+    for (const s of all) s([], reason);
   }
 }
+
+type Subscriber = (events: readonly CachedEvent[], end?: string) => void;
+
+/** kube-apiserver indexes pod watches by spec.nodeName: each kubelet hears only of its own node's pods. */
+const podNodeName = (o: KubeObject): string => String((o.spec as { nodeName?: unknown } | undefined)?.nodeName ?? '');
 
 /** Objects the watch cache shares between watchers are frozen: a client that changed one would change it for all. */
 function deepFreeze<T>(o: T): T {
@@ -468,7 +498,7 @@ export class ApiServer {
       if (events.length > 0) send(events);
     };
     this.watches.set(id, w);
-    w.unsubscribe = this.watchCache(type, rv).subscribe(rv, deliver);
+    w.unsubscribe = this.watchCache(type, rv).subscribe(rv, deliver, triggerValue(type, opts.fieldSelector));
     const keepalive = (): void => {
       send([]);
       w.keepalive = this.world.schedule(WATCH_KEEPALIVE_MS, `watch keepalive ${this.host}`, keepalive);
@@ -489,7 +519,7 @@ export class ApiServer {
   }
 
   private startCache(type: ResourceType, rv: number, shared: boolean): WatchCache {
-    const cache = new WatchCache(rv + 1);
+    const cache = new WatchCache(rv + 1, type.kind === 'Pod' ? podNodeName : undefined);
     if (shared) this.caches.set(type.plural, cache);
     cache.etcdWatch = this.etcd.watch(this.host, { key: prefixOf(type, undefined), prefix: true, startRevision: rv + 1 }, (ev) => {
       const batch: CachedEvent[] = ev.events.map(({ event }) => {
@@ -900,6 +930,14 @@ const NAMESPACES = RESOURCES.find((t) => t.kind === 'Namespace') as ResourceType
 
 function prefixOf(type: ResourceType, namespace: string | undefined): string {
   return type.namespaced && namespace !== undefined ? `${type.etcdPrefix}/${namespace}/` : `${type.etcdPrefix}/`;
+}
+
+/** The value a watch's field selector requires of the watch cache's trigger field (pods' spec.nodeName), if it requires one. */
+function triggerValue(type: ResourceType, fieldSelector: string | undefined): string | undefined {
+  if (type.kind !== 'Pod' || fieldSelector === undefined) return undefined;
+  const fields = parseFieldSelector(type.kind, fieldSelector);
+  if ('error' in fields) return undefined;
+  return fields.find((f) => f.field === 'spec.nodeName' && f.op === '=')?.value;
 }
 
 /** Label and field selectors together, as one predicate. */

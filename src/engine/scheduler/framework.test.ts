@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../apiserver/apiObjects';
 import { Rng } from '../rng';
-import { buildCycle, fitErrorMessage, schedulePod, selectHost, type SchedulingInput } from './framework';
+import { buildCycle, fitErrorMessage, numFeasibleNodesToFind, schedulePod, selectHost, type SchedulingInput } from './framework';
 
 // ---------------------------------------------------------------- builders
 
@@ -547,5 +547,35 @@ describe('snapshot', () => {
       ['a', ['x']],
       ['b', []],
     ]);
+  });
+});
+
+describe('percentageOfNodesToScore', () => {
+  it('finds every feasible node below 100 nodes, then 50% less 1% per 125 nodes, never under 100 nodes or 5%', () => {
+    expect([10, 99, 100, 200, 1_000, 5_000, 6_000, 20_000].map(numFeasibleNodesToFind)).toEqual([10, 99, 100, 100, 420, 500, 300, 1_000]);
+  });
+
+  it('in a large cluster stops filtering once enough nodes fit, starting where the last cycle stopped', () => {
+    const nodes = Array.from({ length: 300 }, (_, i) => node(`n-${String(i).padStart(3, '0')}`));
+    const wanted = numFeasibleNodesToFind(300);
+    expect(wanted).toBe(144);
+    const first = schedule({ pod: pod('p'), nodes, startIndex: 0 });
+    expect(first.evaluated).toBe(wanted);
+    expect(first.nodes.map((v) => v.node)).toEqual(nodes.slice(0, wanted).map((n) => n.metadata.name));
+    expect(first.nodes.every((v) => v.scores !== undefined)).toBe(true);
+    // The next cycle goes on from node 144 and wraps round to the start.
+    const next = schedule({ pod: pod('q'), nodes, startIndex: 250 });
+    expect(next.nodes.map((v) => v.node)).toEqual([...nodes.slice(0, 94), ...nodes.slice(250)].map((n) => n.metadata.name));
+    expect(next.node !== null && next.nodes.some((v) => v.node === next.node)).toBe(true);
+  });
+
+  it('looks at every node when too few fit, so the FailedScheduling message still counts them all', () => {
+    const tainted = { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] };
+    const nodes = Array.from({ length: 300 }, (_, i) => node(`n-${String(i).padStart(3, '0')}`, i % 100 === 7 ? {} : tainted));
+    const d = schedule({ pod: pod('p'), nodes, startIndex: 17 });
+    expect(d.evaluated).toBe(300);
+    expect(d.nodes.filter((v) => v.filter.code === 'Success').map((v) => v.node)).toEqual(['n-007', 'n-107', 'n-207']);
+    const none = schedule({ pod: pod('p'), nodes: nodes.filter((n) => !['n-007', 'n-107', 'n-207'].includes(n.metadata.name ?? '')) });
+    expect(none.message).toBe('0/297 nodes are available: 297 node(s) had untolerated taint {dedicated: db}. preemption: 0/297 nodes are available: 297 Preemption is not helpful for scheduling.');
   });
 });

@@ -31,9 +31,13 @@ import { add, emptyResources, nodeAllocatable, podRequests, type Allocatable, ty
  */
 export interface SchedulingInput {
   pod: KubeObject;
-  nodes: KubeObject[];
+  /** The nodes and the pods on them: a snapshot the scheduler cache keeps up to date, or built here from `nodes` and `pods`. */
+  snapshot?: Snapshot;
+  nodes?: KubeObject[];
   /** Every pod bound or assumed to a node (spec.nodeName set), all namespaces, not terminated. */
-  pods: KubeObject[];
+  pods?: KubeObject[];
+  /** Where the search for feasible nodes starts in the snapshot's node list (kube-scheduler's nextStartNodeIndex). */
+  startIndex?: number;
   /** For pod (anti-)affinity namespaceSelector. */
   namespaces?: KubeObject[];
   pvcs?: KubeObject[];
@@ -82,8 +86,11 @@ export interface NodeVerdict {
 
 export interface SchedulingDecision {
   node: string | null;
-  /** Every node, sorted by name. */
+  /** The nodes the cycle looked at, sorted by name: every node in a cluster of fewer than 100, otherwise
+   *  as many as it took to find numFeasibleNodesToFind feasible ones (percentageOfNodesToScore). */
   nodes: NodeVerdict[];
+  /** How many nodes the filters ran on: the next cycle starts that much further on. */
+  evaluated: number;
   /** The FailedScheduling event (and PodScheduled condition) message when node is null. */
   message: string;
   /** Score plugins whose PreScore skipped this pod (nothing for them to weigh). */
@@ -160,6 +167,10 @@ export interface PodInfo {
   readonly requests: Resources;
   /** Requests with 100m / 200Mi for containers that request no cpu / memory (LeastAllocated). */
   readonly nonZeroRequests: Resources;
+  /** Has pod affinity or anti-affinity terms of any kind (InterPodAffinity looks at these pods only). */
+  readonly hasAffinity: boolean;
+  /** Has required anti-affinity terms (every incoming pod is checked against them). */
+  readonly hasRequiredAntiAffinity: boolean;
 }
 
 export interface NodeInfo {
@@ -172,14 +183,23 @@ export interface NodeInfo {
   readonly requested: Resources;
   readonly nonZeroRequested: Resources;
   readonly allocatable: Allocatable;
-  /** node.status.images by name: size and on how many nodes of the cluster it is. */
-  readonly images: ReadonlyMap<string, { size: number; numNodes: number }>;
+  /** node.status.images: size by image name. */
+  readonly images: ReadonlyMap<string, number>;
+  readonly podsWithAffinity: readonly PodInfo[];
+  readonly podsWithRequiredAntiAffinity: readonly PodInfo[];
+}
+
+/** The nodes, sorted by name, with the pods on them; how many nodes hold each image (ImageLocality's spread). */
+export interface Snapshot {
+  readonly nodes: readonly NodeInfo[];
+  readonly imageSpread: ReadonlyMap<string, number>;
 }
 
 export interface Cycle {
   readonly pod: PodInfo;
   /** All nodes, sorted by name. */
   readonly nodes: readonly NodeInfo[];
+  readonly imageSpread: ReadonlyMap<string, number>;
   readonly input: SchedulingInput;
   namespaceLabels(namespace: string): Labels | undefined;
 }
@@ -260,6 +280,8 @@ function readPod(pod: KubeObject): PodInfo {
     terminating: pod.metadata.deletionTimestamp !== undefined,
     requests: podRequests(pod),
     nonZeroRequests: podRequests(pod, true),
+    hasAffinity: spec.affinity?.podAffinity !== undefined || spec.affinity?.podAntiAffinity !== undefined,
+    hasRequiredAntiAffinity: (spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).length > 0,
   };
 }
 
@@ -268,38 +290,72 @@ function terminal(pod: KubeObject): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
-/** The cycle's snapshot: nodes with the pods on them, leaving out the pods in `without` (preemption's dry runs). */
-export function buildCycle(input: SchedulingInput, without: ReadonlySet<string> = new Set()): Cycle {
-  const pod = podInfo(input.pod);
+/** Whether a pod takes room on its node: bound (or assumed) and not finished. */
+export function occupiesNode(p: KubeObject): boolean {
+  const nodeName = rec(p.spec).nodeName;
+  return typeof nodeName === 'string' && nodeName !== '' && !terminal(p);
+}
+
+/** A snapshot built from lists (tests, and callers without a scheduler cache), leaving out the pod being scheduled. */
+export function snapshotOf(nodes: readonly KubeObject[], pods: readonly KubeObject[], exclude?: string): Snapshot {
   const byNode = new Map<string, PodInfo[]>();
-  for (const p of input.pods) {
-    const nodeName = rec(p.spec).nodeName;
-    const key = podKey(p);
-    if (typeof nodeName !== 'string' || nodeName === '' || key === pod.key || without.has(key) || terminal(p)) continue;
+  for (const p of pods) {
+    if (!occupiesNode(p) || podKey(p) === exclude) continue;
+    const nodeName = String(rec(p.spec).nodeName);
     const list = byNode.get(nodeName) ?? [];
     list.push(podInfo(p));
     byNode.set(nodeName, list);
   }
-  // Image name → size, per node; then how many nodes hold each name (ImageLocality's spread).
-  const imagesOf = new Map(input.nodes.map((n) => [n, nodeImages(n)]));
-  const numNodes = new Map<string, number>();
-  for (const images of imagesOf.values()) for (const name of images.keys()) numNodes.set(name, (numNodes.get(name) ?? 0) + 1);
-  const nodes = [...input.nodes]
+  const infos = [...nodes]
     .sort((a, b) => compare(a.metadata.name ?? '', b.metadata.name ?? ''))
-    .map((node) => {
-      const images = new Map([...(imagesOf.get(node) ?? [])].map(([name, size]) => [name, { size, numNodes: numNodes.get(name) ?? 1 }]));
-      return nodeInfo(node, byNode.get(node.metadata.name ?? '') ?? [], images);
-    });
-  const nsLabels = new Map((input.namespaces ?? []).map((ns) => [ns.metadata.name ?? '', ns.metadata.labels ?? {}]));
-  return { pod, nodes, input, namespaceLabels: (ns) => nsLabels.get(ns) };
+    .map((node) => nodeInfo(node, byNode.get(node.metadata.name ?? '') ?? [], nodeImages(node)));
+  return { nodes: infos, imageSpread: imageSpread(infos) };
 }
 
-function nodeImages(node: KubeObject): Map<string, number> {
+/** On how many nodes each image name is. */
+export function imageSpread(nodes: Iterable<{ readonly images: ReadonlyMap<string, number> }>): Map<string, number> {
+  const spread = new Map<string, number>();
+  for (const n of nodes) for (const name of n.images.keys()) spread.set(name, (spread.get(name) ?? 0) + 1);
+  return spread;
+}
+
+const builtSnapshots = new WeakMap<SchedulingInput, Snapshot>();
+
+/** The cycle's snapshot: nodes with the pods on them, leaving out the pods in `without` (preemption's dry runs). */
+export function buildCycle(input: SchedulingInput, without: ReadonlySet<string> = new Set()): Cycle {
+  const pod = podInfo(input.pod);
+  let snapshot = input.snapshot ?? builtSnapshots.get(input);
+  if (snapshot === undefined) {
+    snapshot = snapshotOf(input.nodes ?? [], input.pods ?? [], pod.key);
+    builtSnapshots.set(input, snapshot);
+  }
+  // Only the nodes that lose pods are rebuilt; the rest are shared with the snapshot.
+  const nodes =
+    without.size === 0
+      ? snapshot.nodes
+      : snapshot.nodes.map((n) => (n.pods.some((p) => without.has(p.key)) ? nodeInfo(n.node, n.pods.filter((p) => !without.has(p.key)), n.images) : n));
+  const nsLabels = new Map((input.namespaces ?? []).map((ns) => [ns.metadata.name ?? '', ns.metadata.labels ?? {}]));
+  return { pod, nodes, imageSpread: snapshot.imageSpread, input, namespaceLabels: (ns) => nsLabels.get(ns) };
+}
+
+// Node objects are never modified either: parse the allocatable quantities once per version.
+const allocatables = new WeakMap<KubeObject, Allocatable>();
+
+function allocatableOf(node: KubeObject): Allocatable {
+  let a = allocatables.get(node);
+  if (a === undefined) {
+    a = nodeAllocatable(node);
+    allocatables.set(node, a);
+  }
+  return a;
+}
+
+export function nodeImages(node: KubeObject): Map<string, number> {
   const list = (rec(node.status).images as { names?: string[]; sizeBytes?: number }[] | undefined) ?? [];
   return new Map(list.flatMap((i) => (i.names ?? []).map((name) => [name, i.sizeBytes ?? 0] as const)));
 }
 
-function nodeInfo(node: KubeObject, pods: PodInfo[], images: NodeInfo['images']): NodeInfo {
+export function nodeInfo(node: KubeObject, pods: readonly PodInfo[], images: ReadonlyMap<string, number>): NodeInfo {
   const spec = rec(node.spec);
   const requested = emptyResources();
   const nonZeroRequested = emptyResources();
@@ -316,8 +372,10 @@ function nodeInfo(node: KubeObject, pods: PodInfo[], images: NodeInfo['images'])
     pods,
     requested,
     nonZeroRequested,
-    allocatable: nodeAllocatable(node),
+    allocatable: allocatableOf(node),
     images,
+    podsWithAffinity: pods.filter((p) => p.hasAffinity),
+    podsWithRequiredAntiAffinity: pods.filter((p) => p.hasRequiredAntiAffinity),
   };
 }
 
@@ -392,9 +450,24 @@ export function fitErrorMessage(numAllNodes: number, nodeReasons: readonly (read
 
 // ---------------------------------------------------------------- scoring and selectHost
 
-function scoreNodes(cycle: Cycle, feasible: readonly NodeInfo[]): { scores: Map<string, PluginScore[]>; skipped: string[] } {
-  const scores = new Map<string, PluginScore[]>(feasible.map((n) => [n.name, []]));
+interface PluginScores {
+  readonly plugin: string;
+  readonly weight: number;
+  /** Per feasible node, in the order of `feasible`. */
+  readonly raw: readonly number[];
+  readonly normalized: readonly number[];
+}
+
+interface Scored {
+  readonly feasible: readonly NodeInfo[];
+  readonly plugins: readonly PluginScores[];
+  readonly totals: readonly number[];
+}
+
+function scoreNodes(cycle: Cycle, feasible: readonly NodeInfo[]): { scored: Scored; skipped: string[] } {
+  const plugins: PluginScores[] = [];
   const skipped: string[] = [];
+  const totals = feasible.map(() => 0);
   for (const { plugin, weight } of SCORE_PLUGINS) {
     const scorer = plugin.preScore?.(cycle, feasible) ?? 'skip';
     if (scorer === 'skip') {
@@ -403,12 +476,39 @@ function scoreNodes(cycle: Cycle, feasible: readonly NodeInfo[]): { scores: Map<
     }
     const raw = feasible.map((n) => scorer.score(n));
     const normalized = scorer.normalize?.(raw, feasible) ?? raw;
-    feasible.forEach((n, i) => {
-      const score = normalized[i] ?? 0;
-      scores.get(n.name)?.push({ plugin: plugin.name, raw: raw[i] ?? 0, score, weight, weighted: score * weight });
-    });
+    for (let i = 0; i < totals.length; i++) totals[i] = (totals[i] ?? 0) + (normalized[i] ?? 0) * weight;
+    plugins.push({ plugin: plugin.name, weight, raw, normalized });
   }
-  return { scores, skipped };
+  return { scored: { feasible, plugins, totals }, skipped };
+}
+
+/** Every looked-at node's verdict, sorted by name, with the scores of the feasible ones. */
+function verdictList(verdicts: ReadonlyMap<string, FilterVerdict>, scored?: Scored): NodeVerdict[] {
+  const scores = new Map<string, { scores: PluginScore[]; total: number }>();
+  scored?.feasible.forEach((n, i) => {
+    const list = scored.plugins.map((p) => {
+      const score = p.normalized[i] ?? 0;
+      return { plugin: p.plugin, raw: p.raw[i] ?? 0, score, weight: p.weight, weighted: score * p.weight };
+    });
+    scores.set(n.name, { scores: list, total: scored.totals[i] ?? 0 });
+  });
+  return [...verdicts.keys()].sort(compare).map((node) => {
+    const filter = verdicts.get(node) ?? success;
+    const s = scores.get(node);
+    return s === undefined ? { node, filter } : { node, filter, ...s };
+  });
+}
+
+/** A decision whose per-node verdicts are only put together when someone looks (the UI, tests). */
+function decisionOf(base: Omit<SchedulingDecision, 'nodes'>, verdicts: ReadonlyMap<string, FilterVerdict>, scored?: Scored): SchedulingDecision {
+  let nodes: NodeVerdict[] | undefined;
+  return {
+    ...base,
+    get nodes(): NodeVerdict[] {
+      nodes ??= verdictList(verdicts, scored);
+      return nodes;
+    },
+  };
 }
 
 /**
@@ -416,47 +516,89 @@ function scoreNodes(cycle: Cycle, feasible: readonly NodeInfo[]): { scores: Map<
  * probability 1/k (reservoir sampling), so the choice is uniform and depends only on the rng.
  */
 export function selectHost(totals: readonly { node: string; total: number }[], rng: Rng): string | null {
-  const sorted = [...totals].sort((a, b) => b.total - a.total || compare(a.node, b.node));
-  const best = sorted[0];
-  if (best === undefined) return null;
-  let chosen = best.node;
-  let tied = 1;
-  for (const t of sorted.slice(1)) {
-    if (t.total !== best.total) break;
-    tied++;
-    if (rng.int(tied) === 0) chosen = t.node;
+  let bestTotal = Number.NEGATIVE_INFINITY;
+  let best: string[] = [];
+  for (const t of totals) {
+    if (t.total > bestTotal) {
+      bestTotal = t.total;
+      best = [t.node];
+    } else if (t.total === bestTotal) best.push(t.node);
   }
+  best.sort(compare);
+  let chosen = best[0];
+  if (chosen === undefined) return null;
+  for (let k = 2; k <= best.length; k++) if (rng.int(k) === 0) chosen = best[k - 1] as string;
   return chosen;
 }
 
 // ---------------------------------------------------------------- the cycle
 
+/** Below this many nodes every node is filtered; above, kube-scheduler stops once it has found enough feasible ones. */
+const MIN_FEASIBLE_NODES_TO_FIND = 100;
+const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+
+/** numFeasibleNodesToFind with the default (adaptive) percentageOfNodesToScore: 50% less 1% per 125 nodes, at least 5% and 100 nodes. */
+export function numFeasibleNodesToFind(numAllNodes: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  const percentage = Math.max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND, 50 - Math.trunc(numAllNodes / 125));
+  return Math.max(MIN_FEASIBLE_NODES_TO_FIND, Math.trunc((numAllNodes * percentage) / 100));
+}
+
 export function schedulePod(input: SchedulingInput, rng: Rng): SchedulingDecision {
   const cycle = buildCycle(input);
-  if (cycle.nodes.length === 0) return { node: null, nodes: [], message: NO_NODES_AVAILABLE, skippedScorePlugins: [] };
+  if (cycle.nodes.length === 0) return { node: null, nodes: [], evaluated: 0, message: NO_NODES_AVAILABLE, skippedScorePlugins: [] };
   const pre = runPreFilters(cycle);
-  const verdicts = new Map(cycle.nodes.map((n) => [n.name, filterNode(pre, n)]));
-  const verdictList = (extra?: Map<string, PluginScore[]>): NodeVerdict[] =>
-    cycle.nodes.map((n) => {
-      const scores = extra?.get(n.name);
-      const filter = verdicts.get(n.name) ?? success;
-      return scores === undefined ? { node: n.name, filter } : { node: n.name, filter, scores, total: scores.reduce((s, p) => s + p.weighted, 0) };
-    });
-  const feasible = cycle.nodes.filter((n) => verdicts.get(n.name)?.code === 'Success');
+  const verdicts = new Map<string, FilterVerdict>();
 
-  // A pod nominated by an earlier preemption goes to that node if it fits there now.
+  // A pod nominated by an earlier preemption goes to that node if it fits there now (evaluateNominatedNode).
   const nominated = rec(input.pod.status).nominatedNodeName;
-  if (typeof nominated === 'string' && feasible.some((n) => n.name === nominated)) {
-    return { node: nominated, nodes: verdictList(), message: '', skippedScorePlugins: [] };
+  const nominatedNode = typeof nominated === 'string' ? cycle.nodes.find((n) => n.name === nominated) : undefined;
+  if (nominatedNode !== undefined && !('rejected' in pre)) {
+    const verdict = filterNode(pre, nominatedNode);
+    verdicts.set(nominatedNode.name, verdict);
+    if (verdict.code === 'Success') return decisionOf({ node: nominatedNode.name, evaluated: 1, message: '', skippedScorePlugins: [] }, verdicts);
   }
-  if (feasible.length === 0) return unschedulableDecision(cycle, pre, verdicts, verdictList());
-  const only = feasible.length === 1 ? feasible[0] : undefined;
-  if (only !== undefined) return { node: only.name, nodes: verdictList(), message: '', skippedScorePlugins: [] };
 
-  const { scores, skipped } = scoreNodes(cycle, feasible);
-  const nodes = verdictList(scores);
-  const totals = nodes.flatMap((v) => (v.total === undefined ? [] : [{ node: v.node, total: v.total }]));
-  return { node: selectHost(totals, rng), nodes, message: '', skippedScorePlugins: skipped };
+  const { feasible, evaluated } = findFeasible(cycle, pre, verdicts, input.startIndex ?? 0);
+  if (feasible.length === 0) return { ...unschedulableDecision(cycle, pre, verdicts, verdictList(verdicts)), evaluated };
+  const only = feasible.length === 1 ? feasible[0] : undefined;
+  if (only !== undefined) return decisionOf({ node: only.name, evaluated, message: '', skippedScorePlugins: [] }, verdicts);
+
+  const { scored, skipped } = scoreNodes(cycle, feasible);
+  const node = selectHost(
+    feasible.map((n, i) => ({ node: n.name, total: scored.totals[i] ?? 0 })),
+    rng,
+  );
+  return decisionOf({ node, evaluated, message: '', skippedScorePlugins: skipped }, verdicts, scored);
+}
+
+/**
+ * findNodesThatPassFilters: the filters run on the nodes in turn from `start`, until
+ * numFeasibleNodesToFind of them pass. A PreFilter's rejection applies to every node; nodes a
+ * PreFilter left out get the framework's status without being filtered.
+ */
+function findFeasible(cycle: Cycle, pre: PreFilterOutcome, verdicts: Map<string, FilterVerdict>, start: number): { feasible: NodeInfo[]; evaluated: number } {
+  if ('rejected' in pre) {
+    for (const n of cycle.nodes) verdicts.set(n.name, filterNode(pre, n));
+    return { feasible: [], evaluated: 0 };
+  }
+  let nodes = cycle.nodes;
+  const allowed = pre.nodeNames;
+  if (allowed !== undefined) {
+    for (const n of nodes) if (!allowed.names.has(n.name)) verdicts.set(n.name, filterNode(pre, n));
+    nodes = nodes.filter((n) => allowed.names.has(n.name));
+  }
+  const wanted = numFeasibleNodesToFind(nodes.length);
+  const feasible: NodeInfo[] = [];
+  let evaluated = 0;
+  for (let i = 0; i < nodes.length && feasible.length < wanted; i++) {
+    const node = nodes[(start + i) % nodes.length] as NodeInfo;
+    const verdict = verdicts.get(node.name) ?? filterNode(pre, node);
+    verdicts.set(node.name, verdict);
+    evaluated++;
+    if (verdict.code === 'Success') feasible.push(node);
+  }
+  return { feasible, evaluated };
 }
 
 function unschedulableDecision(cycle: Cycle, pre: PreFilterOutcome, verdicts: Map<string, FilterVerdict>, nodes: NodeVerdict[]): SchedulingDecision {
@@ -471,7 +613,7 @@ function unschedulableDecision(cycle: Cycle, pre: PreFilterOutcome, verdicts: Ma
   if ('notEligible' in outcome) postFilterMsg = `preemption: ${outcome.notEligible}`;
   else if ('nodeReasons' in outcome) postFilterMsg = `preemption: ${fitErrorMessage(cycle.nodes.length, outcome.nodeReasons)}`;
   const message = fitErrorMessage(cycle.nodes.length, nodes.map((v) => v.filter.reasons), preFilterMsg, postFilterMsg);
-  const decision: SchedulingDecision = { node: null, nodes, message, skippedScorePlugins: [] };
+  const decision: SchedulingDecision = { node: null, nodes, evaluated: nodes.length, message, skippedScorePlugins: [] };
   if ('candidate' in outcome) decision.preemption = outcome.candidate;
   return decision;
 }

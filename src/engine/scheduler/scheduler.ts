@@ -7,7 +7,9 @@ import type { Rng } from '../rng';
 import { rfc3339 } from '../virtualTime';
 import type { World } from '../world';
 import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, classOf, findBestMatch, volumeBoundTo } from '../controllers/pvUtil';
-import { schedulePod, type SchedulingDecision } from './framework';
+import { MinHeap } from '../heap';
+import { SchedulerCache } from './cache';
+import { podKey, schedulePod, type SchedulingDecision } from './framework';
 
 /** kube-scheduler's queue defaults: back-off 1 s doubling to 10 s; unschedulable pods are retried after 5 min at the latest. */
 export const SCHEDULER_DEFAULTS = {
@@ -28,7 +30,20 @@ interface QueuedPod {
   readyAt: number;
   /** Set while it waits for the cluster to change. */
   unschedulableSince?: number;
+  /** Which of the pod's entries in the active heap is current (older ones are skipped). */
+  stamp: number;
 }
+
+/** An entry of the active queue: pods in order of when they may be tried, then by key. */
+interface Ready {
+  key: string;
+  readyAt: number;
+  stamp: number;
+}
+
+/** Decisions kept for the UI: the newest, at most this many, and at most this many node verdicts in all (a large cluster's take room). */
+const DECISIONS_KEPT = 1_000;
+const DECISION_VERDICTS_KEPT = 200_000;
 
 /**
  * kube-scheduler on one master: it acts only while it holds the kube-system/kube-scheduler
@@ -40,6 +55,12 @@ interface QueuedPod {
 export class Scheduler extends LeaderElectedComponent {
   private informers: Record<'pods' | 'nodes' | 'pvcs' | 'pvs' | 'classes' | 'namespaces' | 'services' | 'replicaSets' | 'statefulSets', Informer> | undefined;
   private readonly queue = new Map<string, QueuedPod>();
+  private readonly active = new MinHeap<Ready>((a, b) => a.readyAt < b.readyAt || (a.readyAt === b.readyAt && a.key < b.key));
+  private readonly unschedulable = new Set<string>();
+  private stamps = 0;
+  private cache = new SchedulerCache();
+  /** Where the next cycle's search for feasible nodes starts. */
+  private nextStartNodeIndex = 0;
   /** Pods bound by this scheduler but not yet seen bound in the informer: the scheduler cache's assumed pods. */
   private readonly assumed = new Map<string, KubeObject>();
   /** Pods waiting in VolumeBinding's PreBind for their claims to be bound. */
@@ -47,7 +68,8 @@ export class Scheduler extends LeaderElectedComponent {
   private timer: ScheduledEvent | undefined;
   private flushTimer: ScheduledEvent | undefined;
   /** The last decision per pod UID, for the UI ("why is my pod Pending"). */
-  readonly decisions = new Map<string, SchedulingDecision & { at: number }>();
+  readonly decisions = new Map<string, SchedulingDecision & { at: number; weight: number }>();
+  private keptVerdicts = 0;
 
   constructor(
     world: World,
@@ -68,13 +90,28 @@ export class Scheduler extends LeaderElectedComponent {
         onAdd: onPod,
         onUpdate: (_o, p) => onPod(p),
         onDelete: (p) => {
-          this.queue.delete(objectKey(p));
+          this.dequeue(objectKey(p));
           this.assumed.delete(objectKey(p));
+          this.cache.removePod(podKey(p));
+          this.forgetDecision(p.metadata.uid ?? '');
           // Space freed on a node: pods waiting for room may fit now.
           if (nodeName(p) !== undefined) clusterChanged();
         },
       }),
-      nodes: new Informer(this.world, this.client, 'nodes', { onAdd: clusterChanged, onUpdate: (o, n) => nodeMatters(o, n) && clusterChanged(), onDelete: clusterChanged }),
+      nodes: new Informer(this.world, this.client, 'nodes', {
+        onAdd: (n) => {
+          this.cache.setNode(n);
+          clusterChanged();
+        },
+        onUpdate: (o, n) => {
+          this.cache.setNode(n);
+          if (nodeMatters(o, n)) clusterChanged();
+        },
+        onDelete: (n) => {
+          this.cache.removeNode(n.metadata.name ?? '');
+          clusterChanged();
+        },
+      }),
       pvcs: new Informer(this.world, this.client, 'persistentvolumeclaims', { onAdd: clusterChanged, onUpdate: clusterChanged }),
       pvs: new Informer(this.world, this.client, 'persistentvolumes', { onAdd: clusterChanged, onUpdate: clusterChanged }),
       classes: new Informer(this.world, this.client, 'storageclasses', {}),
@@ -93,6 +130,9 @@ export class Scheduler extends LeaderElectedComponent {
     if (this.informers) for (const i of Object.values(this.informers)) i.stop();
     this.informers = undefined;
     this.queue.clear();
+    this.active.clear();
+    this.unschedulable.clear();
+    this.cache = new SchedulerCache();
     this.assumed.clear();
     this.preBinding.clear();
     if (this.timer) this.world.cancel(this.timer);
@@ -105,16 +145,63 @@ export class Scheduler extends LeaderElectedComponent {
     const key = objectKey(p);
     if (this.preBinding.has(key) && nodeName(p) === undefined) return;
     if (nodeName(p) !== undefined) {
-      this.queue.delete(key);
+      this.dequeue(key);
       this.assumed.delete(key);
+      this.cache.setPod(p);
       return;
     }
+    if (!this.assumed.has(key)) this.cache.removePod(podKey(p));
     if (!this.wantsPod(p)) {
-      this.queue.delete(key);
+      this.dequeue(key);
       return;
     }
-    if (!this.queue.has(key)) this.queue.set(key, { attempts: 0, readyAt: this.world.now });
+    if (!this.queue.has(key)) this.enqueue(key, { attempts: 0, readyAt: this.world.now, stamp: 0 });
     this.kick();
+  }
+
+  /** Into the active queue (or back into it), to be tried from q.readyAt. */
+  private enqueue(key: string, q: QueuedPod): void {
+    q.stamp = ++this.stamps;
+    q.unschedulableSince = undefined;
+    this.queue.set(key, q);
+    this.unschedulable.delete(key);
+    this.active.push({ key, readyAt: q.readyAt, stamp: q.stamp });
+  }
+
+  private dequeue(key: string): void {
+    this.queue.delete(key);
+    this.unschedulable.delete(key);
+  }
+
+  /** The active queue's first pod, dropping entries that are no longer current. */
+  private peekActive(): Ready | undefined {
+    for (let top = this.active.peek(); top !== undefined; top = this.active.peek()) {
+      const q = this.queue.get(top.key);
+      if (q !== undefined && q.stamp === top.stamp && q.unschedulableSince === undefined) return top;
+      this.active.pop();
+    }
+    return undefined;
+  }
+
+  private forgetDecision(uid: string): void {
+    const old = this.decisions.get(uid);
+    if (old === undefined) return;
+    this.keptVerdicts -= old.weight;
+    this.decisions.delete(uid);
+  }
+
+  /** The last decision per pod, for the newest pods: the oldest go first when the budget is spent. */
+  private keepDecision(uid: string, decision: SchedulingDecision, numNodes: number): void {
+    this.forgetDecision(uid);
+    // A PreFilter rejection evaluates no node but gives every node a verdict.
+    const weight = decision.evaluated === 0 ? numNodes : decision.evaluated;
+    this.decisions.set(uid, Object.assign(decision, { at: this.world.now, weight }));
+    this.keptVerdicts += weight;
+    for (const [old, d] of this.decisions) {
+      if (this.decisions.size <= 1 || (this.decisions.size <= DECISIONS_KEPT && this.keptVerdicts <= DECISION_VERDICTS_KEPT)) break;
+      this.keptVerdicts -= d.weight;
+      this.decisions.delete(old);
+    }
   }
 
   private wantsPod(p: KubeObject): boolean {
@@ -125,19 +212,21 @@ export class Scheduler extends LeaderElectedComponent {
 
   /** A cluster event that may make unschedulable pods fit: they move to the back-off queue (their back-off still applies). */
   private moveAllToActive(): void {
-    let moved = false;
-    for (const q of this.queue.values()) {
-      if (q.unschedulableSince === undefined) continue;
-      q.unschedulableSince = undefined;
-      moved = true;
+    if (this.unschedulable.size === 0) return;
+    for (const key of [...this.unschedulable].sort()) {
+      const q = this.queue.get(key);
+      if (q !== undefined) this.enqueue(key, q);
     }
-    if (moved) this.kick();
+    this.unschedulable.clear();
+    this.kick();
   }
 
   /** Every 30 s, pods that have waited 5 minutes are tried again even if nothing changed. */
   private flushUnschedulable(): void {
-    for (const q of this.queue.values()) {
-      if (q.unschedulableSince !== undefined && this.world.now - q.unschedulableSince >= SCHEDULER_DEFAULTS.podMaxInUnschedulablePodsDurationMs) q.unschedulableSince = undefined;
+    for (const key of [...this.unschedulable].sort()) {
+      const q = this.queue.get(key);
+      if (q === undefined) this.unschedulable.delete(key);
+      else if (this.world.now - (q.unschedulableSince ?? 0) >= SCHEDULER_DEFAULTS.podMaxInUnschedulablePodsDurationMs) this.enqueue(key, q);
     }
     this.flushTimer = this.world.schedule(30_000, `kube-scheduler ${this.host} flush`, () => this.flushUnschedulable());
     this.kick();
@@ -146,13 +235,9 @@ export class Scheduler extends LeaderElectedComponent {
   /** Plans the next scheduling cycle: the earliest ready pod, in order of arrival. */
   private kick(): void {
     if (this.informers === undefined) return;
-    let best: { key: string; at: number } | undefined;
-    for (const [key, q] of this.queue) {
-      if (q.unschedulableSince !== undefined) continue;
-      if (best === undefined || q.readyAt < best.at) best = { key, at: q.readyAt };
-    }
+    const best = this.peekActive();
     if (best === undefined) return;
-    const delay = Math.max(0, best.at - this.world.now);
+    const delay = Math.max(0, best.readyAt - this.world.now);
     if (this.timer !== undefined && this.timer.time <= this.world.now + delay) return;
     if (this.timer) this.world.cancel(this.timer);
     this.timer = this.world.schedule(delay, `kube-scheduler ${this.host} cycle`, () => {
@@ -171,26 +256,22 @@ export class Scheduler extends LeaderElectedComponent {
       return;
     }
     const now = this.world.now;
-    const ready = [...this.queue].filter(([, q]) => q.unschedulableSince === undefined && q.readyAt <= now).sort(([ka, a], [kb, b]) => a.readyAt - b.readyAt || (ka < kb ? -1 : 1));
-    const next = ready[0];
-    if (next === undefined) return this.kick();
-    const [key, q] = next;
+    const next = this.peekActive();
+    if (next === undefined || next.readyAt > now) return this.kick();
+    this.active.pop();
+    const key = next.key;
+    const q = this.queue.get(key) as QueuedPod;
     const pod = informers.pods.get(key);
     if (pod === undefined || nodeName(pod) !== undefined || !this.wantsPod(pod)) {
-      this.queue.delete(key);
+      this.dequeue(key);
       return this.kick();
     }
-    const assigned = new Map<string, KubeObject>();
-    for (const p of informers.pods.list()) {
-      const phase = (p.status as Obj | undefined)?.phase;
-      if (nodeName(p) !== undefined && phase !== 'Succeeded' && phase !== 'Failed') assigned.set(objectKey(p), p);
-    }
-    for (const [k, p] of this.assumed) assigned.set(k, p);
+    const snapshot = this.cache.snapshot();
     const decision = schedulePod(
       {
         pod,
-        nodes: informers.nodes.list(),
-        pods: [...assigned.values()],
+        snapshot,
+        startIndex: this.nextStartNodeIndex,
         pvcs: informers.pvcs.list(),
         pvs: informers.pvs.list(),
         storageClasses: informers.classes.list(),
@@ -201,11 +282,13 @@ export class Scheduler extends LeaderElectedComponent {
       },
       this.rng,
     );
-    this.decisions.set(pod.metadata.uid ?? '', { ...decision, at: now });
+    this.keepDecision(pod.metadata.uid ?? '', decision, snapshot.nodes.length);
+    if (snapshot.nodes.length > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + decision.evaluated) % snapshot.nodes.length;
     q.attempts++;
     if (decision.node === null) {
       q.unschedulableSince = now;
       q.readyAt = now + this.backoff(q.attempts);
+      this.unschedulable.add(key);
       this.recorder.record(pod, 'Warning', 'FailedScheduling', decision.message);
       this.markUnschedulable(pod, decision.message);
       return this.kick();
@@ -213,7 +296,8 @@ export class Scheduler extends LeaderElectedComponent {
     const target = decision.node;
     const bound: KubeObject = { ...pod, spec: { ...(pod.spec as Obj), nodeName: target } };
     this.assumed.set(key, bound);
-    this.queue.delete(key);
+    this.cache.setPod(bound);
+    this.dequeue(key);
     this.bindVolumes(key, pod, target, () => this.bind(key, pod, target, q.attempts), (message) => this.preBindFailed(key, pod, q.attempts, message));
     this.kick();
   }
@@ -232,12 +316,22 @@ export class Scheduler extends LeaderElectedComponent {
 
   /** Forgets the assumption and tries the pod again after a back-off, if it still waits for a node. */
   private requeue(key: string, attempts: number): void {
-    this.assumed.delete(key);
+    this.forgetAssumed(key);
     const current = this.informers?.pods.get(key);
     if (current !== undefined && nodeName(current) === undefined && this.wantsPod(current)) {
-      this.queue.set(key, { attempts, readyAt: this.world.now + this.backoff(attempts) });
+      this.enqueue(key, { attempts, readyAt: this.world.now + this.backoff(attempts), stamp: 0 });
       this.kick();
     }
+  }
+
+  /** Drops an assumption: the cache goes back to what the informer shows. */
+  private forgetAssumed(key: string): void {
+    const assumed = this.assumed.get(key);
+    if (assumed === undefined) return;
+    this.assumed.delete(key);
+    this.cache.removePod(podKey(assumed));
+    const current = this.informers?.pods.get(key);
+    if (current !== undefined) this.cache.setPod(current);
   }
 
   /**
@@ -269,7 +363,7 @@ export class Scheduler extends LeaderElectedComponent {
     const stop = (): void => void this.preBinding.delete(key);
     const outcome = (): (() => void) | undefined => {
       const pvcs = delayed.map((c) => informers.pvcs.get(objectKey(c)));
-      if (informers.pods.get(key)?.metadata.uid !== pod.metadata.uid) return () => this.assumed.delete(key);
+      if (informers.pods.get(key)?.metadata.uid !== pod.metadata.uid) return () => this.forgetAssumed(key);
       if (pvcs.every((c) => c !== undefined && claimBound(c))) return bound;
       const reset = pvcs.find((c) => c !== undefined && claimVolumeName(c) === '' && c.metadata.annotations?.[ANN_SELECTED_NODE] === undefined);
       if (reset !== undefined) return () => failed(`running PreBind plugin "VolumeBinding": binding volumes: selectedNode annotation reset for PVC "${reset.metadata.name ?? ''}"`);

@@ -127,6 +127,8 @@ export class EtcdMember {
   private nextId = 0;
   private readonly waiters = new Map<string, Waiter>();
   private readonly reads = new Map<number, PendingRead>();
+  /** The applied index the pending reads were last checked against. */
+  private servedAt = -1;
   private readonly watchers = new Map<string, Watcher>();
   /**
    * Requests Raft dropped because no leader was known (during an election, say):
@@ -363,10 +365,12 @@ export class EtcdMember {
       const read = this.reads.get(rs.context);
       if (read !== undefined) read.index = rs.index;
     }
-    this.serveReads(r.appliedIndex);
+    // Reads wait for an index to be confirmed and applied: only a new confirmation or a newer apply can release one.
+    if (rd.readStates.length > 0 || r.appliedIndex !== this.servedAt) this.serveReads(r.appliedIndex);
   }
 
   private serveReads(applied: number): void {
+    this.servedAt = applied;
     for (const [ctx, read] of this.reads) {
       if (read.index === undefined || read.index > applied) continue;
       this.reads.delete(ctx);

@@ -25,8 +25,9 @@ export const imageLocality: Plugin = {
       score: (node) => {
         let sum = 0;
         for (const c of containers) {
-          const state = node.images.get(normalizedImageName(c.image ?? ''));
-          if (state !== undefined) sum += Math.trunc(state.size * (state.numNodes / totalNodes));
+          const name = normalizedImageName(c.image ?? '');
+          const size = node.images.get(name);
+          if (size !== undefined) sum += Math.trunc(size * ((cycle.imageSpread.get(name) ?? 1) / totalNodes));
         }
         const clamped = Math.min(Math.max(sum, MIN_THRESHOLD), maxThreshold);
         return Math.floor((MAX_NODE_SCORE * (clamped - MIN_THRESHOLD)) / (maxThreshold - MIN_THRESHOLD));

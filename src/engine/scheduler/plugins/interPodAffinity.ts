@@ -112,9 +112,13 @@ function filterState(cycle: Cycle) {
   const existingAnti = new TopologyCounts();
   const affinity = new TopologyCounts();
   const anti = new TopologyCounts();
+  const ownTerms = own.affinity.length > 0 || own.antiAffinity.length > 0;
   for (const node of cycle.nodes) {
-    for (const p of node.pods) {
+    for (const p of node.podsWithRequiredAntiAffinity) {
       for (const t of terms(p.spec, p.namespace).antiAffinity) if (termMatches(t, incoming, nsLabels)) existingAnti.add(node, t.topologyKey, 1);
+    }
+    if (!ownTerms) continue;
+    for (const p of node.pods) {
       if (allMatch(own.affinity, p)) for (const t of own.affinity) affinity.add(node, t.topologyKey, 1);
       for (const t of own.antiAffinity) if (termMatches(t, p, undefined)) anti.add(node, t.topologyKey, 1);
     }
@@ -160,9 +164,11 @@ export const interPodAffinity: Plugin = {
       byValue.set(value, (byValue.get(value) ?? 0) + w);
       topo.set(key, byValue);
     };
+    // Without preferred terms of its own, only pods with affinity terms can pull or push the pod.
+    const ownPreferred = own.preferredAffinity.length > 0 || own.preferredAntiAffinity.length > 0;
     for (const node of cycle.nodes) {
       if (Object.keys(node.labels).length === 0) continue;
-      for (const p of node.pods) {
+      for (const p of ownPreferred ? node.pods : node.podsWithAffinity) {
         for (const w of own.preferredAffinity) if (termMatches(w.term, p, undefined)) add(node, w.term.topologyKey, w.weight);
         for (const w of own.preferredAntiAffinity) if (termMatches(w.term, p, undefined)) add(node, w.term.topologyKey, -w.weight);
         const theirs = terms(p.spec, p.namespace);

@@ -3,10 +3,9 @@ import type { Resources } from '../resources';
 import { compare, MAX_NODE_SCORE, unschedulable } from './helpers';
 
 /** The reasons NodeResourcesFit gives when the pod's requests do not fit what the node has left. */
-export function insufficientResources(pod: Resources, node: NodeInfo): string[] {
+export function insufficientResources(pod: Resources, node: NodeInfo, scalars: readonly string[] = Object.keys(pod.scalar).sort(compare)): string[] {
   const reasons: string[] = [];
   if (node.pods.length + 1 > node.allocatable.pods) reasons.push('Too many pods');
-  const scalars = Object.keys(pod.scalar).sort(compare);
   if (pod.milliCpu === 0 && pod.memory === 0 && pod.ephemeralStorage === 0 && scalars.length === 0) return reasons;
   const { allocatable: alloc, requested: used } = node;
   if (pod.milliCpu > 0 && pod.milliCpu > alloc.milliCpu - used.milliCpu) reasons.push('Insufficient cpu');
@@ -19,13 +18,9 @@ export function insufficientResources(pod: Resources, node: NodeInfo): string[] 
   return reasons;
 }
 
-/** cpu and memory, weight 1 each: the default ScoringStrategy resources. */
-function cpuMemory(node: NodeInfo, nodeRequested: Resources, podRequests: Resources): { requested: number; allocatable: number }[] {
-  return [
-    { requested: nodeRequested.milliCpu + podRequests.milliCpu, allocatable: node.allocatable.milliCpu },
-    { requested: nodeRequested.memory + podRequests.memory, allocatable: node.allocatable.memory },
-  ].filter((r) => r.allocatable > 0);
-}
+/** LeastAllocated for one resource: the share left after placing the pod, 0–100. */
+const leastAllocated = (requested: number, allocatable: number): number =>
+  requested > allocatable ? 0 : Math.floor(((allocatable - requested) * MAX_NODE_SCORE) / allocatable);
 
 /**
  * Filter: pods count, cpu, memory, ephemeral-storage and extended resources against
@@ -35,21 +30,31 @@ function cpuMemory(node: NodeInfo, nodeRequested: Resources, podRequests: Resour
  */
 export const nodeResourcesFit: Plugin = {
   name: 'NodeResourcesFit',
-  preFilter: (cycle) => ({
-    filter: (node) => {
-      const reasons = insufficientResources(cycle.pod.requests, node);
-      return reasons.length === 0 ? undefined : unschedulable(...reasons);
-    },
-  }),
+  preFilter: (cycle) => {
+    const scalars = Object.keys(cycle.pod.requests.scalar).sort(compare);
+    return {
+      filter: (node) => {
+        const reasons = insufficientResources(cycle.pod.requests, node, scalars);
+        return reasons.length === 0 ? undefined : unschedulable(...reasons);
+      },
+    };
+  },
+  // cpu and memory, weight 1 each (the default ScoringStrategy); a resource the node has none of is left out.
   preScore: (cycle) => ({
     score: (node) => {
-      const rs = cpuMemory(node, node.nonZeroRequested, cycle.pod.nonZeroRequests);
-      if (rs.length === 0) return 0;
-      const sum = rs.reduce(
-        (s, r) => s + (r.requested > r.allocatable ? 0 : Math.floor(((r.allocatable - r.requested) * MAX_NODE_SCORE) / r.allocatable)),
-        0,
-      );
-      return Math.floor(sum / rs.length);
+      const cpu = node.allocatable.milliCpu;
+      const memory = node.allocatable.memory;
+      let sum = 0;
+      let n = 0;
+      if (cpu > 0) {
+        sum += leastAllocated(node.nonZeroRequested.milliCpu + cycle.pod.nonZeroRequests.milliCpu, cpu);
+        n++;
+      }
+      if (memory > 0) {
+        sum += leastAllocated(node.nonZeroRequested.memory + cycle.pod.nonZeroRequests.memory, memory);
+        n++;
+      }
+      return n === 0 ? 0 : Math.floor(sum / n);
     },
   }),
 };
@@ -63,13 +68,14 @@ export const balancedAllocation: Plugin = {
   name: 'NodeResourcesBalancedAllocation',
   preScore: (cycle) => ({
     score: (node) => {
-      const fractions = cpuMemory(node, node.requested, cycle.pod.requests).map((r) => Math.min(1, r.requested / r.allocatable));
+      const cpu = node.allocatable.milliCpu;
+      const memory = node.allocatable.memory;
+      // With cpu and memory only, the standard deviation of two fractions is half their difference.
       let std = 0;
-      if (fractions.length === 2) {
-        std = Math.abs(((fractions[0] ?? 0) - (fractions[1] ?? 0)) / 2);
-      } else if (fractions.length > 2) {
-        const mean = fractions.reduce((s, f) => s + f, 0) / fractions.length;
-        std = Math.sqrt(fractions.reduce((s, f) => s + (f - mean) * (f - mean), 0) / fractions.length);
+      if (cpu > 0 && memory > 0) {
+        const fc = Math.min(1, (node.requested.milliCpu + cycle.pod.requests.milliCpu) / cpu);
+        const fm = Math.min(1, (node.requested.memory + cycle.pod.requests.memory) / memory);
+        std = Math.abs((fc - fm) / 2);
       }
       return Math.trunc((1 - std) * MAX_NODE_SCORE);
     },

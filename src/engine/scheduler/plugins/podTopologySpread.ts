@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../apiserver/apiObjects';
-import type { Cycle, NodeInfo, Plugin, PodInfo, Status, TopologySpreadConstraint } from '../framework';
+import type { Cycle, NodeInfo, Plugin, Status, TopologySpreadConstraint } from '../framework';
 import {
   labelSelector,
   MAX_NODE_SCORE,
@@ -31,6 +31,8 @@ interface Constraint {
   maxSkew: number;
   topologyKey: string;
   selector: Selector;
+  /** The selector as text: node counts are remembered under it (with the namespace). */
+  selectorKey: string;
   minDomains: number;
   honorNodeAffinity: boolean;
   honorTaints: boolean;
@@ -47,12 +49,14 @@ function fromSpec(c: TopologySpreadConstraint, podLabels: Labels): Constraint {
   return {
     maxSkew: c.maxSkew,
     topologyKey: c.topologyKey,
-    selector: withLabels(labelSelector(c.labelSelector), extra),
+    ...selectorAndKey(withLabels(labelSelector(c.labelSelector), extra)),
     minDomains: c.minDomains ?? 1,
     honorNodeAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
     honorTaints: c.nodeTaintsPolicy === 'Honor',
   };
 }
+
+const selectorAndKey = (selector: Selector): { selector: Selector; selectorKey: string } => ({ selector, selectorKey: JSON.stringify(selector) });
 
 const sameNamespace = (list: readonly KubeObject[] | undefined, ns: string): KubeObject[] => (list ?? []).filter((o) => o.metadata.namespace === ns);
 
@@ -83,12 +87,18 @@ function defaultSelector(cycle: Cycle): Selector {
 
 /** The constraints for one action; the system defaults only for a pod that has none at all. */
 function constraintsFor(cycle: Cycle, action: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] {
+  // The namespace goes into the key the per-node counts are kept under.
+  return constraintsOf(cycle, action).map((c) => ({ ...c, selectorKey: `${cycle.pod.namespace}\0${c.selectorKey}` }));
+}
+
+function constraintsOf(cycle: Cycle, action: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] {
   const own = cycle.pod.spec.topologySpreadConstraints ?? [];
   if (own.length > 0) return own.filter((c) => c.whenUnsatisfiable === action).map((c) => fromSpec(c, cycle.pod.labels));
   if (action === 'DoNotSchedule') return [];
   const selector = defaultSelector(cycle);
   if (selector === null || selector.length === 0) return [];
-  return SYSTEM_DEFAULTS.map((d) => ({ ...d, selector, minDomains: 1, honorNodeAffinity: true, honorTaints: false }));
+  const keyed = selectorAndKey(selector);
+  return SYSTEM_DEFAULTS.map((d) => ({ ...d, ...keyed, minDomains: 1, honorNodeAffinity: true, honorTaints: false }));
 }
 
 const hasAllKeys = (node: NodeInfo, cs: readonly Constraint[]): boolean => cs.every((c) => node.labels[c.topologyKey] !== undefined);
@@ -99,9 +109,25 @@ function includes(c: Constraint, cycle: Cycle, affinity: (n: NodeInfo) => boolea
   return !(c.honorTaints && untoleratedTaint(node.taints, cycle.pod.spec.tolerations ?? []) !== undefined);
 }
 
-/** Pods in the incoming pod's namespace the selector picks, leaving out those being deleted. */
-function countMatching(pods: readonly PodInfo[], selector: Selector, namespace: string): number {
-  return pods.filter((p) => !p.terminating && p.namespace === namespace && selects(selector, p.labels)).length;
+// A NodeInfo is replaced whenever its pods change, so what was counted on one stays true: a cluster
+// of thousands of nodes recounts only the nodes that changed since the last cycle.
+const counted = new WeakMap<NodeInfo, Map<string, number>>();
+
+/** Pods on the node in the incoming pod's namespace the selector picks, leaving out those being deleted. */
+function countMatching(node: NodeInfo, c: Constraint, namespace: string): number {
+  let memo = counted.get(node);
+  if (memo === undefined) {
+    memo = new Map();
+    counted.set(node, memo);
+  }
+  const key = c.selectorKey;
+  let n = memo.get(key);
+  if (n === undefined) {
+    n = 0;
+    for (const p of node.pods) if (!p.terminating && p.namespace === namespace && selects(c.selector, p.labels)) n++;
+    memo.set(key, n);
+  }
+  return n;
 }
 
 function filterFor(cycle: Cycle, constraints: readonly Constraint[]): (node: NodeInfo) => Status | undefined {
@@ -112,7 +138,7 @@ function filterFor(cycle: Cycle, constraints: readonly Constraint[]): (node: Nod
     constraints.forEach((c, i) => {
       if (!includes(c, cycle, affinity, node)) return;
       const value = node.labels[c.topologyKey] ?? '';
-      counts[i]?.set(value, (counts[i]?.get(value) ?? 0) + countMatching(node.pods, c.selector, cycle.pod.namespace));
+      counts[i]?.set(value, (counts[i]?.get(value) ?? 0) + countMatching(node, c, cycle.pod.namespace));
     });
   }
   return (node) => {
@@ -156,7 +182,7 @@ export const podTopologySpread: Plugin = {
         const value = node.labels[c.topologyKey] ?? '';
         const domain = counts[i];
         if (!includes(c, cycle, affinity, node) || domain?.get(value) === undefined) return;
-        domain.set(value, (domain.get(value) ?? 0) + countMatching(node.pods, c.selector, cycle.pod.namespace));
+        domain.set(value, (domain.get(value) ?? 0) + countMatching(node, c, cycle.pod.namespace));
       });
     }
     return {
@@ -166,7 +192,7 @@ export const podTopologySpread: Plugin = {
         constraints.forEach((c, i) => {
           const value = node.labels[c.topologyKey];
           if (value === undefined) return;
-          const cnt = c.topologyKey === HOSTNAME ? countMatching(node.pods, c.selector, cycle.pod.namespace) : (counts[i]?.get(value) ?? 0);
+          const cnt = c.topologyKey === HOSTNAME ? countMatching(node, c, cycle.pod.namespace) : (counts[i]?.get(value) ?? 0);
           score += cnt * (weights[i] ?? 0) + (c.maxSkew - 1);
         });
         return Math.round(score);
