@@ -46,6 +46,7 @@ import {
 import { controllerRefOf, jsonCopy, planClaims, selectorMatches, type OwnerRef } from './podUtil';
 import { answered, applyClaims } from './replicaSetController';
 import { WorkQueue } from './workQueue';
+import { inSequenceWhileOk } from './sequence';
 
 type Done = (ok: boolean) => void;
 /** A ReplicaSet lookup's answer: the ReplicaSet (or none), and whether the calls behind it succeeded. */
@@ -70,15 +71,6 @@ interface Run {
   podsByRs: Map<string, KubeObject[]>;
 }
 
-/** Runs async steps one after another, stopping at the first failure. */
-function inSequence<T>(items: readonly T[], step: (item: T, next: Done) => void, done: Done): void {
-  const next = (i: number): void => {
-    const item = items[i];
-    if (item === undefined) return done(true);
-    step(item, (ok) => (ok ? next(i + 1) : done(false)));
-  };
-  next(0);
-}
 
 /**
  * kube-controller-manager's Deployment controller (v1.31). A Deployment owns ReplicaSets: the
@@ -347,7 +339,7 @@ export class DeploymentController {
    */
   private runSteps(run: Run, steps: readonly ScaleStep[], done: (scaled: boolean, ok: boolean) => void): void {
     let scaled = false;
-    inSequence(
+    inSequenceWhileOk(
       steps,
       (step, next) => {
         const rs = this.fresh(run, step.rs);
@@ -388,7 +380,7 @@ export class DeploymentController {
   }
 
   private deleteReplicaSets(run: Run, rss: readonly KubeObject[], done: Done): void {
-    inSequence(
+    inSequenceWhileOk(
       rss,
       (rs, next) => this.client.request({ verb: 'delete', resource: 'replicasets', namespace: rs.metadata.namespace ?? 'default', name: rs.metadata.name ?? '' }, (r) => next(answered(r) !== undefined || notFound(r))),
       done,

@@ -3,6 +3,7 @@ import type { KubeObject } from '../apiserver/apiObjects';
 import { RESOURCES, resourceForKind, type ResourceType } from '../apiserver/resources';
 import { Informer, objectKey } from '../client/informer';
 import type { World } from '../world';
+import { inSequenceWhileOk } from './sequence';
 import { WorkQueue } from './workQueue';
 
 type OwnerRef = NonNullable<KubeObject['metadata']['ownerReferences']>[number];
@@ -22,6 +23,9 @@ type OwnerRef = NonNullable<KubeObject['metadata']['ownerReferences']>[number];
 export class GarbageCollector {
   private readonly informers: Informer[];
   private readonly byUid = new Map<string, { informer: Informer; key: string; type: ResourceType }>();
+  /** The owner index: owner uid → the uids of objects that name it, and each object's owners as last seen. */
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly ownersOf = new Map<string, readonly string[]>();
   private readonly queue: WorkQueue;
 
   constructor(
@@ -52,12 +56,14 @@ export class GarbageCollector {
   private observe(informer: Informer, type: ResourceType, o: KubeObject): void {
     const uid = o.metadata.uid ?? '';
     this.byUid.set(uid, { informer, key: objectKey(o), type });
+    this.index(uid, (o.metadata.ownerReferences ?? []).map((r) => r.uid));
     if ((o.metadata.ownerReferences ?? []).length > 0 || o.metadata.deletionTimestamp !== undefined) this.queue.add(uid);
   }
 
   private forget(o: KubeObject): void {
     const uid = o.metadata.uid ?? '';
     this.byUid.delete(uid);
+    this.index(uid, []);
     // Its dependents may now be orphans of a deleted owner; its owners may be waiting for it to go.
     for (const d of this.dependentsOf(uid)) this.queue.add(d.metadata.uid ?? '');
     for (const r of o.metadata.ownerReferences ?? []) this.queue.add(r.uid);
@@ -69,10 +75,29 @@ export class GarbageCollector {
     return at === undefined || object === undefined || object.metadata.uid !== uid ? undefined : { object, type: at.type };
   }
 
+  private index(uid: string, owners: readonly string[]): void {
+    for (const old of this.ownersOf.get(uid) ?? []) {
+      const set = this.dependents.get(old);
+      set?.delete(uid);
+      if (set?.size === 0) this.dependents.delete(old);
+    }
+    if (owners.length === 0) this.ownersOf.delete(uid);
+    else this.ownersOf.set(uid, owners);
+    for (const owner of owners) {
+      const set = this.dependents.get(owner) ?? new Set<string>();
+      set.add(uid);
+      this.dependents.set(owner, set);
+    }
+  }
+
+  /** The objects naming uid as an owner, by resource type (in RESOURCES order) then key. */
   private dependentsOf(uid: string): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const i of this.informers) for (const o of i.list()) if ((o.metadata.ownerReferences ?? []).some((r) => r.uid === uid)) out.push(o);
-    return out;
+    const found = [...(this.dependents.get(uid) ?? [])].flatMap((d) => {
+      const at = this.byUid.get(d);
+      const object = at?.informer.get(at.key);
+      return at === undefined || object === undefined || object.metadata.uid !== d ? [] : [{ order: this.informers.indexOf(at.informer), key: at.key, object }];
+    });
+    return found.sort((a, b) => a.order - b.order || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((f) => f.object);
   }
 
   private sync(uid: string, done: (ok: boolean) => void): void {
@@ -135,12 +160,11 @@ export class GarbageCollector {
   private orphanDependents(owner: KubeObject, done: (ok: boolean) => void): void {
     const uid = owner.metadata.uid ?? '';
     const deps = this.dependentsOf(uid);
-    const next = (i: number): void => {
-      const d = deps[i];
-      if (d === undefined) return this.writeMeta(owner, { finalizers: (owner.metadata.finalizers ?? []).filter((f) => f !== 'orphan') }, done);
-      this.writeMeta(d, { ownerReferences: (d.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid) }, (ok) => (ok ? next(i + 1) : done(false)));
-    };
-    next(0);
+    inSequenceWhileOk(
+      deps,
+      (d, next) => this.writeMeta(d, { ownerReferences: (d.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid) }, next),
+      (ok) => (ok ? this.writeMeta(owner, { finalizers: (owner.metadata.finalizers ?? []).filter((f) => f !== 'orphan') }, done) : done(false)),
+    );
   }
 
   private deleteDependents(owner: KubeObject, done: (ok: boolean) => void): void {
@@ -148,17 +172,18 @@ export class GarbageCollector {
     const deps = this.dependentsOf(uid);
     const blocking = deps.filter((d) => (d.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.blockOwnerDeletion === true));
     if (blocking.length === 0) return this.writeMeta(owner, { finalizers: (owner.metadata.finalizers ?? []).filter((f) => f !== 'foregroundDeletion') }, done);
-    const next = (i: number): void => {
-      const d = deps[i];
-      // Blocking dependents remain until they are gone; their deletion will queue the owner again.
-      if (d === undefined) return done(true);
-      const dType = this.lookup(d.metadata.uid ?? '')?.type;
-      if (dType === undefined || d.metadata.deletionTimestamp !== undefined) return next(i + 1);
-      this.client.request({ verb: 'delete', resource: dType.plural, name: d.metadata.name ?? '', ...ns(d), propagationPolicy: 'Foreground' }, (r) =>
-        r.ok && (r.result.ok || r.result.status.code === 404) ? next(i + 1) : done(false),
-      );
-    };
-    next(0);
+    // Blocking dependents remain until they are gone; their deletion will queue the owner again.
+    inSequenceWhileOk(
+      deps,
+      (d, next) => {
+        const dType = this.lookup(d.metadata.uid ?? '')?.type;
+        if (dType === undefined || d.metadata.deletionTimestamp !== undefined) return next(true);
+        this.client.request({ verb: 'delete', resource: dType.plural, name: d.metadata.name ?? '', ...ns(d), propagationPolicy: 'Foreground' }, (r) =>
+          next(r.ok && (r.result.ok || r.result.status.code === 404)),
+        );
+      },
+      done,
+    );
   }
 
   /** Writes metadata changes with the object's resourceVersion; a conflict means look again. */

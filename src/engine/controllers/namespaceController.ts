@@ -4,6 +4,7 @@ import type { ListObject } from '../apiserver/apiServer';
 import { RESOURCES } from '../apiserver/resources';
 import { Informer } from '../client/informer';
 import type { World } from '../world';
+import { inSequenceWhileOk } from './sequence';
 import { WorkQueue } from './workQueue';
 
 /** How soon to look again at a namespace whose content is still going (pods in their grace period). */
@@ -58,13 +59,14 @@ export class NamespaceController {
         if (!r.ok || !r.result.ok) return done(false);
         const items = (r.result.value as ListObject).items;
         remaining += items.length;
-        const del = (j: number): void => {
-          const o = items[j];
-          if (o === undefined) return next(i + 1);
-          if (o.metadata.deletionTimestamp !== undefined) return del(j + 1);
-          this.client.request({ verb: 'delete', resource: type.plural, namespace: name, name: o.metadata.name ?? '' }, (d) => (d.ok ? del(j + 1) : done(false)));
-        };
-        del(0);
+        inSequenceWhileOk(
+          items,
+          (o, then) => {
+            if (o.metadata.deletionTimestamp !== undefined) return then(true);
+            this.client.request({ verb: 'delete', resource: type.plural, namespace: name, name: o.metadata.name ?? '' }, (d) => then(d.ok));
+          },
+          (ok) => (ok ? next(i + 1) : done(false)),
+        );
       });
     };
     next(0);

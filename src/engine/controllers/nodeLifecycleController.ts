@@ -30,6 +30,7 @@ import {
   type Taint,
   type ZoneState,
 } from './nodeLifecycleUtil';
+import { inSequence } from './sequence';
 import { WorkQueue } from './workQueue';
 
 export interface NodeLifecycleOptions extends Partial<NodeLifecycleTimings> {
@@ -65,16 +66,6 @@ const conflict = (r: ApiCallResult): boolean => r.ok && !r.result.ok && r.result
 const nameOf = (o: KubeObject): string => o.metadata.name ?? '';
 /** The object reference Kubernetes records node events against (no resourceVersion). */
 const nodeRef = (n: KubeObject): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: nameOf(n), uid: n.metadata.uid ?? '' } });
-
-/** Runs async steps one after another. */
-function inSequence<T>(items: readonly T[], step: (item: T, next: () => void) => void, done: () => void): void {
-  const next = (i: number): void => {
-    const item = items[i];
-    if (item === undefined) return done();
-    step(item, () => next(i + 1));
-  };
-  next(0);
-}
 
 /**
  * kube-controller-manager's node lifecycle controller (v1.31). Every nodeMonitorPeriod it looks

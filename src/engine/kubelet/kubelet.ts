@@ -130,6 +130,8 @@ interface PodWorker {
   /** Restarts the API last showed per container, so a rebooted node keeps counting. */
   restartBase: Map<string, number>;
   lastStatus?: string;
+  /** The pod's resourceVersion after the last status write was accepted; undefined while one is in flight. */
+  sentVersion?: number;
   deleting?: boolean;
   /** Events already recorded for a container attempt (Pulled, Created, Started, Killing…). */
   said: Set<string>;
@@ -952,9 +954,14 @@ export class Kubelet {
       containerStatuses: views.map(containerStatus),
     };
     const text = JSON.stringify(status);
-    if (text === w.lastStatus || text === JSON.stringify(old)) return;
+    if (text === JSON.stringify(old)) return;
+    // Sent already and not yet seen back: wait. Seen back and changed since (the node lifecycle
+    // controller marking the pod not ready, say): the status manager writes its view again.
+    if (text === w.lastStatus && (w.sentVersion === undefined || Number(pod.metadata.resourceVersion ?? 0) < w.sentVersion)) return;
     w.lastStatus = text;
+    w.sentVersion = undefined;
     this.client.request({ verb: 'patch', resource: 'pods', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', subresource: 'status', patchType: 'merge', patch: JSON.stringify({ status }) }, (r) => {
+      if (r.ok && r.result.ok) w.sentVersion = Number((r.result.value as KubeObject).metadata.resourceVersion ?? 0);
       if (!r.ok || !r.result.ok) {
         // Try again soon; the next sync recomputes from the latest pod.
         w.lastStatus = undefined;

@@ -79,10 +79,20 @@ interface Waiter {
 interface PendingRead {
   readonly call: RangeCall;
   readonly client: string;
-  readonly timeout: ScheduledEvent;
-  /** Set once the leader confirmed the read: serve when applied reaches it. */
-  index?: number;
+  timeout: ScheduledEvent | undefined;
+  /** Answered (or timed out). */
+  done: boolean;
 }
+
+/** The reads one ReadIndex request confirms together (etcd's linearizableReadLoop). */
+interface ReadBatch {
+  readonly ctx: number;
+  readonly reads: PendingRead[];
+  retry: ScheduledEvent | undefined;
+}
+
+/** How long etcd waits for a ReadIndex answer before asking again (readIndexRetryTime). */
+const READ_INDEX_RETRY_MS = 500;
 
 interface Watcher {
   readonly call: WatchCall;
@@ -126,15 +136,18 @@ export class EtcdMember {
   private progressEvent: ScheduledEvent | undefined;
   private nextId = 0;
   private readonly waiters = new Map<string, Waiter>();
-  private readonly reads = new Map<number, PendingRead>();
-  /** The applied index the pending reads were last checked against. */
+  /** Linearizable reads: waiting for the next ReadIndex, the batch whose ReadIndex is in flight, and confirmed batches waiting for their index to be applied. */
+  private readQueue: PendingRead[] = [];
+  private readBatch: ReadBatch | undefined;
+  private confirmedReads: { index: number; reads: PendingRead[] }[] = [];
+  /** The applied index the confirmed reads were last checked against. */
   private servedAt = -1;
   private readonly watchers = new Map<string, Watcher>();
   /**
    * Requests Raft dropped because no leader was known (during an election, say):
    * proposed again on every tick until a leader appears or the request times out.
    */
-  private waitingForLeader: ({ kind: 'txn'; id: string; txn: TxnCall['txn'] } | { kind: 'read'; ctx: number })[] = [];
+  private waitingForLeader: { id: string; txn: TxnCall['txn'] }[] = [];
 
   constructor(
     private readonly world: World,
@@ -194,9 +207,12 @@ export class EtcdMember {
     if (this.tickEvent) this.world.cancel(this.tickEvent);
     if (this.progressEvent) this.world.cancel(this.progressEvent);
     for (const w of this.waiters.values()) this.world.cancel(w.timeout);
-    for (const r of this.reads.values()) this.world.cancel(r.timeout);
+    for (const r of [...this.readQueue, ...(this.readBatch?.reads ?? []), ...this.confirmedReads.flatMap((b) => b.reads)]) if (r.timeout) this.world.cancel(r.timeout);
+    if (this.readBatch?.retry) this.world.cancel(this.readBatch.retry);
     this.waiters.clear();
-    this.reads.clear();
+    this.readQueue = [];
+    this.readBatch = undefined;
+    this.confirmedReads = [];
     this.watchers.clear();
     this.waitingForLeader = [];
     this.raft = undefined;
@@ -279,7 +295,7 @@ export class EtcdMember {
       this.reply(client, { reqId: call.reqId, error: this.raft?.lead ? EtcdError.Timeout : EtcdError.NoLeader });
     });
     this.waiters.set(id, { reqId: call.reqId, client, timeout });
-    if (!r.propose({ id, txn: call.txn }, describeTxn(call.txn))) this.waitingForLeader.push({ kind: 'txn', id, txn: call.txn });
+    if (!r.propose({ id, txn: call.txn }, describeTxn(call.txn))) this.waitingForLeader.push({ id, txn: call.txn });
   }
 
   private retryWaitingForLeader(): void {
@@ -289,11 +305,7 @@ export class EtcdMember {
     this.waitingForLeader = [];
     for (const w of waiting) {
       // Requests that timed out meanwhile were answered already: drop them.
-      if (w.kind === 'txn') {
-        if (this.waiters.has(w.id) && !r.propose({ id: w.id, txn: w.txn }, describeTxn(w.txn))) this.waitingForLeader.push(w);
-      } else if (this.reads.has(w.ctx) && !r.readIndex(w.ctx)) {
-        this.waitingForLeader.push(w);
-      }
+      if (this.waiters.has(w.id) && !r.propose({ id: w.id, txn: w.txn }, describeTxn(w.txn))) this.waitingForLeader.push(w);
     }
   }
 
@@ -302,13 +314,36 @@ export class EtcdMember {
       this.reply(client, { reqId: call.reqId, result: { kind: 'range', range: this.store.range(call.key, call.prefix) } });
       return;
     }
-    const ctx = this.readContext();
-    const timeout = this.world.schedule(this.settings.requestTimeoutMs, `etcd read timeout ${this.id}`, () => {
-      this.reads.delete(ctx);
+    const read: PendingRead = { call, client, timeout: undefined, done: false };
+    read.timeout = this.world.schedule(this.settings.requestTimeoutMs, `etcd read timeout ${this.id}`, () => {
+      read.done = true;
       this.reply(client, { reqId: call.reqId, error: this.raft?.lead ? EtcdError.Timeout : EtcdError.NoLeader });
     });
-    this.reads.set(ctx, { call, client, timeout });
-    if (!(this.raft as RaftMember<EtcdEntry>).readIndex(ctx)) this.waitingForLeader.push({ kind: 'read', ctx });
+    this.readQueue.push(read);
+    if (this.readBatch === undefined) this.startReadBatch();
+  }
+
+  /** One ReadIndex for every read queued since the last one. */
+  private startReadBatch(): void {
+    const reads = this.readQueue.filter((r) => !r.done);
+    this.readQueue = [];
+    if (reads.length === 0) return;
+    const batch: ReadBatch = { ctx: this.readContext(), reads, retry: undefined };
+    this.readBatch = batch;
+    this.requestReadIndex(batch);
+  }
+
+  /** Asks Raft (again) to confirm the batch; without an answer in 500 ms, asks again (same context, as etcd does). */
+  private requestReadIndex(batch: ReadBatch): void {
+    // No leader known: the retry asks again.
+    this.raft?.readIndex(batch.ctx);
+    batch.retry = this.world.schedule(READ_INDEX_RETRY_MS, `etcd read index retry ${this.id}`, () => {
+      if (this.readBatch !== batch) return;
+      if (batch.reads.every((r) => r.done)) {
+        this.readBatch = undefined;
+        this.startReadBatch();
+      } else this.requestReadIndex(batch);
+    });
   }
 
   private handleWatch(call: WatchCall, client: string): void {
@@ -362,21 +397,34 @@ export class EtcdMember {
     }
     if (this.store.revision > before) this.notifyWatchers(before + 1);
     for (const rs of rd.readStates) {
-      const read = this.reads.get(rs.context);
-      if (read !== undefined) read.index = rs.index;
+      const batch = this.readBatch;
+      if (batch === undefined || rs.context !== batch.ctx) continue;
+      if (batch.retry) this.world.cancel(batch.retry);
+      this.readBatch = undefined;
+      this.confirmedReads.push({ index: rs.index, reads: batch.reads });
     }
-    // Reads wait for an index to be confirmed and applied: only a new confirmation or a newer apply can release one.
+    if (this.readBatch === undefined && this.readQueue.length > 0) this.startReadBatch();
+    // Reads wait for their index to be applied: only a new confirmation or a newer apply can release one.
     if (rd.readStates.length > 0 || r.appliedIndex !== this.servedAt) this.serveReads(r.appliedIndex);
   }
 
   private serveReads(applied: number): void {
     this.servedAt = applied;
-    for (const [ctx, read] of this.reads) {
-      if (read.index === undefined || read.index > applied) continue;
-      this.reads.delete(ctx);
-      this.world.cancel(read.timeout);
-      this.reply(read.client, { reqId: read.call.reqId, result: { kind: 'range', range: this.store.range(read.call.key, read.call.prefix) } });
+    if (this.confirmedReads.length === 0) return;
+    const waiting: { index: number; reads: PendingRead[] }[] = [];
+    for (const batch of this.confirmedReads) {
+      if (batch.index > applied) {
+        waiting.push(batch);
+        continue;
+      }
+      for (const read of batch.reads) {
+        if (read.done) continue;
+        read.done = true;
+        if (read.timeout) this.world.cancel(read.timeout);
+        this.reply(read.client, { reqId: read.call.reqId, result: { kind: 'range', range: this.store.range(read.call.key, read.call.prefix) } });
+      }
     }
+    this.confirmedReads = waiting;
   }
 
   private notifyWatchers(fromRevision: number): void {
