@@ -22,10 +22,10 @@ describe('Cluster and faults', () => {
     expect(s.etcd.map((m) => m.id)).toEqual(['master-1', 'master-2', 'master-3']);
     expect(s.etcd.filter((m) => m.role === 'leader')).toHaveLength(1);
     expect(new Set(s.etcd.map((m) => m.term)).size).toBe(1);
-    // With 40 ms across zones, heartbeats between zone-a and zone-b are always in flight.
+    // With 40 ms across zones, heartbeats between zone-a and zone-b (and followers' ReadIndex requests) are always in flight.
     while (c.snapshot().raftInFlight.length === 0) c.world.step();
     const m = c.snapshot().raftInFlight[0];
-    expect(m?.type).toMatch(/^Msg(Heartbeat|App)(Resp)?$/);
+    expect(m?.type).toMatch(/^Msg(Heartbeat|App|ReadIndex)(Resp)?$/);
     expect(m && m.deliverAt > c.world.now).toBe(true);
   });
 

@@ -8,6 +8,7 @@ import { applyFault, type Fault } from './faults';
 import { Hasher } from './hash';
 import { Kubelet } from './kubelet/kubelet';
 import { ContainerRuntime } from './kubelet/runtime';
+import type { VolumeData } from './kubelet/volumes';
 import type { NetworkConfig, NetworkStats } from './network';
 import { MessageType } from './raft/types';
 import { EtcdCluster } from './store/etcdCluster';
@@ -87,6 +88,8 @@ export class Cluster {
   readonly metricsServers = new Map<string, MetricsServer>();
   /** The cloud's network disks that back provisioned volumes, by name (zonal, like a cloud's). */
   readonly disks = new Map<string, Disk>();
+  /** What pods wrote on those disks (by PersistentVolume name): it follows the volume from node to node. */
+  readonly diskFiles = new Map<string, VolumeData>();
   /** containerd on every node: outlives a stopped kubelet, dies with its host. */
   readonly runtimes = new Map<string, ContainerRuntime>();
   /** The kubelet on every node (masters too, as kubeadm runs them), while its process runs. */
@@ -186,6 +189,7 @@ export class Cluster {
       runtime,
       machineRng: this.world.rng.fork('machine').fork(host),
       bootId,
+      diskFiles: this.diskFiles,
     });
     this.kubelets.set(host, kubelet);
     kubelet.start();

@@ -9,12 +9,34 @@ import { bytes, milliCpu } from '../quantity';
 import type { Rng } from '../rng';
 import type { NodeSpec } from '../topology';
 import { uuidV4 } from '../uuid';
-import { civilFromDays, rfc3339, rfc3339Micro, VIRTUAL_EPOCH_MS } from '../virtualTime';
+import { rfc3339, rfc3339Micro } from '../virtualTime';
 import type { World } from '../world';
 import { knownImage, parseImageRef, type ImageRef } from './images';
 import { containerStatus, type ContainerView, podConditions, podPhase, type PodView, type Waiting } from './podStatus';
-import { programFor, programLogs, type Program, shareCpu } from './process';
+import { execCommand, programFor, programLogs, type FileRead, type Program, shareCpu, unixDate } from './process';
 import type { ContainerRecord, ContainerRuntime } from './runtime';
+import {
+  claimOf,
+  claimProblem,
+  ContainerFs,
+  decodeBase64,
+  expandSubPath,
+  imageFiles,
+  isApiDataVolume,
+  isTmpfs,
+  type Mount,
+  mountFailedMessage,
+  mountRetryMs,
+  type NodeAllocatable,
+  objectRefs,
+  unableToMountMessage,
+  usedVolumes,
+  volumeMissingProblem,
+  VolumeData,
+  type VolumeMount,
+  volumePayload,
+  type VolumeSpec,
+} from './volumes';
 
 export const KUBELET_VERSION = 'v1.31.4';
 
@@ -37,6 +59,13 @@ const ERR_IMAGE_PULL_SHOWN_MS = 2_000;
 
 /** How long after a container starts the kubelet's PLEG notices it. */
 const PLEG_RELIST_MS = 1_000;
+
+/** The periodic pod sync rewrites API data volumes (ConfigMap, Secret, downward API, projected) this often. */
+const VOLUME_SYNC_MS = 60_000;
+/** Pods on a node rewriting their volumes within this much of each other share one GET of each object. */
+const VOLUME_REFRESH_SHARE_MS = 30_000;
+/** A pod whose volumes could not be processed (a claim not bound…) is synced again after the pod worker's back-off. */
+const VOLUME_PROCESS_RETRY_MS = 10_000;
 
 /** memory.available<100Mi, the default hard eviction threshold, comes off allocatable. */
 const EVICTION_HARD_MEMORY = 100 * 1024 * 1024;
@@ -74,6 +103,7 @@ interface ContainerSpec {
   env?: { name: string; value?: string; valueFrom?: { configMapKeyRef?: KeyRef; secretKeyRef?: KeyRef; fieldRef?: { fieldPath: string } } }[];
   envFrom?: { prefix?: string; configMapRef?: { name: string; optional?: boolean }; secretRef?: { name: string; optional?: boolean } }[];
   ports?: { name?: string; containerPort: number }[];
+  volumeMounts?: VolumeMount[];
   resources?: { limits?: Record<string, string | number>; requests?: Record<string, string | number> };
   restartPolicy?: string;
   readinessProbe?: Probe;
@@ -103,6 +133,7 @@ interface PodSpec {
   runtimeClassName?: string;
   initContainers?: ContainerSpec[];
   containers?: ContainerSpec[];
+  volumes?: VolumeSpec[];
 }
 
 type ProbeKind = 'Startup' | 'Readiness' | 'Liveness';
@@ -113,6 +144,18 @@ interface ProbeState {
   /** The outcome counted so far: readiness starts failed, liveness/startup start succeeded (as the kubelet's probe workers). */
   result: boolean;
   nextAt: number;
+}
+
+/** One volume of a pod: where its files are once mounted, and the state of mounting or refreshing it. */
+interface VolumeState {
+  mounted?: { readonly data: VolumeData; readonly prefix: string; readonly readOnly: boolean; readonly apiData: boolean };
+  /** Failed mounts in a row, and when the next attempt may run (exponential back-off). */
+  failures: number;
+  retryAt: number;
+  /** An attempt under way since then: it waits for the objects it needs, fetched after that time. */
+  attemptAt?: number;
+  /** When the kubelet last wrote an API data volume's files. */
+  syncedAt: number;
 }
 
 /** What the kubelet keeps about one pod between syncs (lost on restart; rebuilt from the runtime). */
@@ -127,6 +170,9 @@ interface PodWorker {
   /** Probe workers per container ID and kind. */
   probes: Map<string, ProbeState>;
   configErrors: Map<string, string>;
+  volumes: Map<string, VolumeState>;
+  /** Processing the pod's claims: the attempt under way and when the next may run. */
+  claims: { attemptAt?: number; retryAt: number };
   /** Restarts the API last showed per container, so a rebooted node keeps counting. */
   restartBase: Map<string, number>;
   lastStatus?: string;
@@ -146,12 +192,27 @@ export interface KubeletOptions {
   readonly machineRng: Rng;
   /** A new boot of the host (not just a kubelet restart). */
   readonly bootId: string;
+  /**
+   * The files on the cluster's network disks, by PersistentVolume name: shared by every node and
+   * outliving pods. Without it the kubelets of one World share a store of their own.
+   */
+  readonly diskFiles?: Map<string, VolumeData>;
+}
+
+const worldDisks = new WeakMap<World, Map<string, VolumeData>>();
+
+/** The disk files of kubelets given no store: one per World, so every node of a cluster sees the same disks. */
+function sharedDiskFiles(world: World): Map<string, VolumeData> {
+  let disks = worldDisks.get(world);
+  if (disks === undefined) worldDisks.set(world, (disks = new Map()));
+  return disks;
 }
 
 /**
  * The kubelet of one node: registers the Node, renews its Lease every 10 s, reports node status,
- * and runs the pods bound to the node through the container runtime — image pulls with
- * back-off, init containers and sidecars, probes, restarts with CrashLoopBackOff, graceful
+ * and runs the pods bound to the node through the container runtime — volumes mounted first
+ * (and ConfigMap/Secret files kept up to date), image pulls with back-off, init containers and
+ * sidecars, probes, restarts with CrashLoopBackOff, graceful
  * termination — writing each pod's status through the API. Cut off from the API, it keeps
  * running what it has; once it can list again it learns what was deleted and stops it.
  */
@@ -161,13 +222,14 @@ export class Kubelet {
   private readonly informer: Informer;
   private readonly workers = new Map<string, PodWorker>();
   private readonly timers = new Set<ScheduledEvent>();
-  /** ConfigMaps, Secrets and RuntimeClasses the pods refer to, fetched on demand and refreshed after a minute. */
-  private readonly refs = new Map<string, { object: KubeObject | null; fetchedAt: number; inFlight: boolean }>();
+  /** ConfigMaps, Secrets, claims, PersistentVolumes and RuntimeClasses the pods refer to, fetched on demand. */
+  private readonly refs = new Map<string, { object: KubeObject | null; fetchedAt: number; inFlight: boolean; waiters: Set<PodWorker> }>();
   private running = false;
   private registered = false;
   private lastStatusReport = -Infinity;
   private readonly machineId: string;
   private readonly systemUuid: string;
+  private readonly disks: Map<string, VolumeData>;
 
   constructor(
     private readonly world: World,
@@ -178,6 +240,7 @@ export class Kubelet {
     this.recorder = new EventRecorder(world, client, 'kubelet', this.node);
     this.machineId = uuidV4(options.machineRng).replace(/-/g, '');
     this.systemUuid = uuidV4(options.machineRng);
+    this.disks = options.diskFiles ?? sharedDiskFiles(world);
     this.informer = new Informer(
       world,
       client,
@@ -432,7 +495,7 @@ export class Kubelet {
       const base = new Map<string, number>();
       const statuses = [...(((pod.status as Obj | undefined)?.initContainerStatuses ?? []) as Obj[]), ...(((pod.status as Obj | undefined)?.containerStatuses ?? []) as Obj[])];
       for (const s of statuses) if (s.containerID !== undefined) base.set(s.name as string, (s.restartCount as number) + 1);
-      w = { key, uid, pulls: new Map(), crash: new Map(), probes: new Map(), configErrors: new Map(), restartBase: base, said: new Set() };
+      w = { key, uid, pulls: new Map(), crash: new Map(), probes: new Map(), configErrors: new Map(), volumes: new Map(), claims: { retryAt: 0 }, restartBase: base, said: new Set() };
       this.workers.set(key, w);
     }
     this.wake(w, 0);
@@ -497,6 +560,9 @@ export class Kubelet {
   private run(w: PodWorker, pod: KubeObject, spec: PodSpec, soon: (at: number) => void): void {
     const rt = this.options.runtime;
     const now = this.world.now;
+    // A new pod's sandbox is created once all its volumes are mounted; a running one keeps running meanwhile.
+    const mounted = this.mountVolumes(w, pod, spec, soon);
+    if (!mounted && rt.sandbox(w.uid) === undefined) return;
     const sandbox = rt.sandbox(w.uid) ?? rt.runSandbox(w.uid);
     if (now < sandbox.readyAt) return soon(sandbox.readyAt);
     const policy = spec.restartPolicy ?? 'Always';
@@ -569,18 +635,35 @@ export class Kubelet {
   }
 
   private startContainer(w: PodWorker, pod: KubeObject, spec: PodSpec, c: ContainerSpec, soon: (at: number) => void): void {
+    // After a kubelet restart a container may need restarting before its volumes are mounted again.
+    if ((c.volumeMounts ?? []).some((m) => w.volumes.get(m.name)?.mounted === undefined)) return;
     const env = this.resolveEnv(w, pod, c, soon);
     if (env === undefined) return;
     const ref = parseImageRef(c.image ?? '');
     if (!this.ensureImage(w, pod, c, ref, soon)) return;
-    const handler = this.runtimeHandler(spec, soon);
+    const handler = this.runtimeHandler(w, spec, soon);
     if (handler === undefined) return;
     const attempts = this.attempts(w.uid, c.name);
     const attempt = (attempts.at(-1)?.attempt ?? (w.restartBase.get(c.name) ?? 0) - 1) + 1;
     const limit = c.resources?.limits?.memory;
-    const program: Program = programFor(ref, { ...(c.image === undefined ? {} : { image: c.image }), ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}) }, env);
-    this.options.runtime.start(w.uid, c.name, attempt, ref, program, { ...(limit === undefined ? {} : { memoryLimitMiB: bytes(limit) / (1024 * 1024) }), handler });
+    const files = this.containerFiles(w, c, env, ref.repository);
+    const program: Program = programFor(ref, { ...(c.image === undefined ? {} : { image: c.image }), ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}) }, env, { readOnly: (p) => files.readOnly(p) });
+    const record = this.options.runtime.start(w.uid, c.name, attempt, ref, program, { ...(limit === undefined ? {} : { memoryLimitMiB: bytes(limit) / (1024 * 1024) }), handler, files });
+    files.attach(record);
     this.recordPod(pod, 'Normal', 'Created', `Created container ${c.name}`);
+  }
+
+  /** A new container's files: a fresh layer from its image, under its volume mounts. */
+  private containerFiles(w: PodWorker, c: ContainerSpec, env: Readonly<Record<string, string>>, repository: string): ContainerFs {
+    const mounts: Mount[] = [];
+    for (const m of c.volumeMounts ?? []) {
+      const v = w.volumes.get(m.name)?.mounted;
+      if (v === undefined) continue;
+      const sub = m.subPathExpr !== undefined ? expandSubPath(m.subPathExpr, env) : (m.subPath ?? '');
+      const prefix = [v.prefix, sub].filter((p) => p !== '').join('/');
+      mounts.push({ mountPath: m.mountPath, data: v.data, prefix, readOnly: v.readOnly || m.readOnly === true, ...(sub !== '' && v.apiData ? { frozenAt: this.world.now } : {}) });
+    }
+    return new ContainerFs(mounts, new VolumeData(false, imageFiles(repository)));
   }
 
   /** True when the image is on the node; otherwise starts or waits for the pull, with its events and back-off. */
@@ -648,7 +731,7 @@ export class Kubelet {
     let missing: string | undefined;
     let waiting = false;
     const lookup = (kind: 'configmaps' | 'secrets', name: string): KubeObject | null | 'pending' => {
-      const got = this.ref(`${kind}/${ns}/${name}`, soon);
+      const got = this.ref(`${kind}/${ns}/${name}`, w, soon);
       if (got === undefined) {
         waiting = true;
         return 'pending';
@@ -717,24 +800,172 @@ export class Kubelet {
     return env;
   }
 
+  // ---- volumes ----
+
+  /**
+   * The volume manager's part of a pod sync: mounts the volumes the pod's containers use, retrying
+   * failures with back-off, and rewrites the mounted API data volumes once a minute. True when
+   * every volume is mounted.
+   */
+  private mountVolumes(w: PodWorker, pod: KubeObject, spec: PodSpec, soon: (at: number) => void): boolean {
+    const volumes = usedVolumes(spec);
+    const podName = pod.metadata.name ?? '';
+    const claims: VolumeSpec[] = [];
+    for (const v of volumes) {
+      let s = w.volumes.get(v.name);
+      if (s === undefined) w.volumes.set(v.name, (s = { failures: 0, retryAt: 0, syncedAt: -Infinity }));
+      if (claimOf(v, podName) !== undefined) {
+        if (s.mounted === undefined) claims.push(v);
+      } else if (isApiDataVolume(v)) this.syncApiVolume(w, pod, v, s, soon);
+      else s.mounted ??= this.localVolume(w, v);
+    }
+    if (claims.length > 0) this.mountClaims(w, pod, volumes, claims, soon);
+    return volumes.every((v) => w.volumes.get(v.name)?.mounted !== undefined);
+  }
+
+  /** emptyDir and hostPath (and volume types the model does not know, as empty per-pod directories). */
+  private localVolume(w: PodWorker, v: VolumeSpec): NonNullable<VolumeState['mounted']> {
+    const rt = this.options.runtime;
+    if (v.hostPath !== undefined) return { data: rt.hostFiles, prefix: v.hostPath.path, readOnly: false, apiData: false };
+    return { data: rt.podVolume(w.uid, v.name, isTmpfs(v)), prefix: '', readOnly: false, apiData: false };
+  }
+
+  /**
+   * A ConfigMap, Secret, downward API or projected volume: its files are written from the objects
+   * as they are when the attempt starts (fetched again for it), first to mount it, then each
+   * minute. A failure is a FailedMount event; a failed mount is retried with back-off.
+   */
+  private syncApiVolume(w: PodWorker, pod: KubeObject, v: VolumeSpec, s: VolumeState, soon: (at: number) => void): void {
+    const now = this.world.now;
+    const due = s.mounted === undefined ? s.retryAt : s.syncedAt + VOLUME_SYNC_MS;
+    if (now < due) return soon(due);
+    s.attemptAt ??= now;
+    // Mounting reads the objects afresh; the minute's rewrite shares copies fetched in the last half minute.
+    const fetchedAfter = s.mounted === undefined ? s.attemptAt : s.attemptAt - VOLUME_REFRESH_SHARE_MS;
+    const ns = pod.metadata.namespace ?? 'default';
+    const objects = new Map<string, KubeObject | null>();
+    for (const r of objectRefs(v)) {
+      const o = this.ref(`${r.resource}/${ns}/${r.name}`, w, soon, fetchedAfter);
+      if (o === undefined) return;
+      objects.set(`${r.resource}/${r.name}`, o);
+    }
+    s.attemptAt = undefined;
+    const built = volumePayload(v, { pod, node: this.allocatable(), object: (r) => objects.get(`${r.resource}/${r.name}`) ?? null, now });
+    if ('error' in built) {
+      this.recordPod(pod, 'Warning', 'FailedMount', mountFailedMessage(v.name, built.error));
+      if (s.mounted === undefined) {
+        s.failures++;
+        s.retryAt = now + mountRetryMs(s.failures);
+        return soon(s.retryAt);
+      }
+      // A mounted volume keeps its files until the next sync succeeds.
+      s.syncedAt = now;
+      return soon(now + VOLUME_SYNC_MS);
+    }
+    const data = s.mounted?.data ?? this.options.runtime.podVolume(w.uid, v.name, isTmpfs(v));
+    data.replaceAll(new Map([...built.payload].map(([path, f]) => [path, f.text])), now);
+    s.mounted ??= { data, prefix: '', readOnly: true, apiData: true };
+    s.failures = 0;
+    s.syncedAt = now;
+    soon(now + VOLUME_SYNC_MS);
+  }
+
+  /**
+   * Claims, as the desired-state populator processes them: each must be bound (fetched afresh),
+   * its PersistentVolume found. Their files are the disk's, whichever node mounts it, or the
+   * node's own directory for hostPath and local volumes. Failures are one FailedMount event for
+   * the pod, tried again on the pod worker's next sync.
+   */
+  private mountClaims(w: PodWorker, pod: KubeObject, volumes: readonly VolumeSpec[], claims: readonly VolumeSpec[], soon: (at: number) => void): void {
+    const now = this.world.now;
+    if (now < w.claims.retryAt) return soon(w.claims.retryAt);
+    const at = (w.claims.attemptAt ??= now);
+    const ns = pod.metadata.namespace ?? 'default';
+    const podName = pod.metadata.name ?? '';
+    const found: { v: VolumeSpec; pv?: KubeObject; error?: string }[] = [];
+    for (const v of claims) {
+      const name = claimOf(v, podName) ?? '';
+      const claim = this.ref(`persistentvolumeclaims/${ns}/${name}`, w, soon, at);
+      if (claim === undefined) return;
+      const problem = claimProblem(claim, ns, name);
+      if (problem !== undefined) {
+        found.push({ v, error: problem });
+        continue;
+      }
+      const pvName = String((claim?.spec as Obj | undefined)?.volumeName ?? '');
+      const pv = this.ref(`persistentvolumes//${pvName}`, w, soon, at);
+      if (pv === undefined) return;
+      found.push(pv === null ? { v, error: volumeMissingProblem(ns, name, pvName) } : { v, pv });
+    }
+    w.claims.attemptAt = undefined;
+    for (const f of found) {
+      const s = w.volumes.get(f.v.name);
+      if (s !== undefined && f.pv !== undefined) s.mounted = this.diskVolume(f.pv, f.v.persistentVolumeClaim?.readOnly === true);
+    }
+    const failed = found.filter((f) => f.error !== undefined);
+    if (failed.length === 0) return;
+    const unmounted = volumes.filter((v) => w.volumes.get(v.name)?.mounted === undefined).map((v) => v.name);
+    const names = failed.map((f) => f.v.name);
+    this.recordPod(pod, 'Warning', 'FailedMount', unableToMountMessage(unmounted.sort(), [], names.sort(), failed.map((f) => f.error ?? '')));
+    w.claims.retryAt = now + VOLUME_PROCESS_RETRY_MS;
+    soon(w.claims.retryAt);
+  }
+
+  /** Where a PersistentVolume's files are: on the node for hostPath and local volumes, on the disk otherwise. */
+  private diskVolume(pv: KubeObject, readOnly: boolean): NonNullable<VolumeState['mounted']> {
+    const spec = (pv.spec ?? {}) as { hostPath?: { path: string }; local?: { path: string } };
+    const onNode = spec.hostPath ?? spec.local;
+    if (onNode !== undefined) return { data: this.options.runtime.hostFiles, prefix: onNode.path, readOnly, apiData: false };
+    const name = pv.metadata.name ?? '';
+    let data = this.disks.get(name);
+    if (data === undefined) this.disks.set(name, (data = new VolumeData()));
+    return { data, prefix: '', readOnly, apiData: false };
+  }
+
+  /** The node's allocatable CPU, memory and ephemeral storage: what the downward API gives for an unset limit. */
+  private allocatable(): NodeAllocatable {
+    const spec = this.options.spec;
+    return { cpuMilli: milliCpu(spec.cpu), memoryBytes: bytes(spec.memory) - EVICTION_HARD_MEMORY, ephemeralStorageBytes: Math.floor(EPHEMERAL_STORAGE_BYTES * 0.9) };
+  }
+
+  /**
+   * A file as a running container sees it now (or at `at`): the hook for programs that serve files
+   * (a web server over an emptyDir a sidecar fills). Undefined when the pod or container is not
+   * running here.
+   */
+  readContainerFile(namespace: string, pod: string, container: string, path: string, at = this.world.now): FileRead | undefined {
+    const uid = this.informer.get(`${namespace}/${pod}`)?.metadata.uid;
+    const last = uid === undefined ? undefined : this.attempts(uid, container).at(-1);
+    return last?.files?.read(path, at);
+  }
+
   /** The container runtime handler of the pod's RuntimeClass ("runc" without one). */
-  private runtimeHandler(spec: PodSpec, soon: (at: number) => void): string | undefined {
+  private runtimeHandler(w: PodWorker, spec: PodSpec, soon: (at: number) => void): string | undefined {
     if (spec.runtimeClassName === undefined) return 'runc';
-    const rc = this.ref(`runtimeclasses//${spec.runtimeClassName}`, soon);
+    const rc = this.ref(`runtimeclasses//${spec.runtimeClassName}`, w, soon);
     if (rc === undefined || rc === null) return undefined;
     return ((rc as Obj).handler as string | undefined) ?? 'runc';
   }
 
   /**
    * An object a pod refers to: undefined while it is being fetched, null if it does not exist.
-   * Cached for a minute, like the kubelet's TTL-based object cache.
+   * Cached for a minute, like the kubelet's TTL-based object cache (the kubelet's "Cache" change
+   * detection strategy: no watch per object, one GET per object a minute at most); with
+   * `fetchedAfter`, only a copy fetched since then will do (a mount attempt reads afresh).
    */
-  private ref(key: string, soon: (at: number) => void): KubeObject | null | undefined {
+  private ref(key: string, w: PodWorker, soon: (at: number) => void, fetchedAfter?: number): KubeObject | null | undefined {
     const cached = this.refs.get(key);
-    const fresh = cached !== undefined && this.world.now - cached.fetchedAt < 60_000;
-    if (cached !== undefined && (fresh || cached.inFlight)) return cached.fetchedAt === -Infinity ? undefined : cached.object;
+    const known = cached !== undefined && cached.fetchedAt !== -Infinity;
+    const fresh = cached !== undefined && (fetchedAfter === undefined ? this.world.now - cached.fetchedAt < 60_000 : cached.fetchedAt >= fetchedAfter);
+    // A stale copy serves a TTL read while the fetch runs; a read that must be fresh waits.
+    const meanwhile = known && fetchedAfter === undefined ? cached.object : undefined;
+    if (cached !== undefined && fresh) return cached.fetchedAt === -Infinity ? undefined : cached.object;
+    cached?.waiters.add(w);
+    // Without a copy to go on, look again in a second should the answer be lost.
+    if (meanwhile === undefined) soon(this.world.now + 1_000);
+    if (cached?.inFlight) return meanwhile;
     const [resource = '', namespace = '', name = ''] = key.split('/');
-    const entry = cached ?? { object: null, fetchedAt: -Infinity, inFlight: true };
+    const entry = cached ?? { object: null, fetchedAt: -Infinity, inFlight: true, waiters: new Set([w]) };
     entry.inFlight = true;
     this.refs.set(key, entry);
     this.client.request({ verb: 'get', resource, ...(namespace === '' ? {} : { namespace }), name }, (r) => {
@@ -743,10 +974,11 @@ export class Kubelet {
       else if (r.ok && !r.result.ok && r.result.status.code === 404) entry.object = null;
       else return;
       entry.fetchedAt = this.world.now;
-      for (const w of this.workers.values()) this.wake(w, 0);
+      // The pods that asked for it sync again (a pod since replaced under the same name is not woken).
+      for (const waiter of entry.waiters) if (this.workers.get(waiter.key) === waiter) this.wake(waiter, 0);
+      entry.waiters.clear();
     });
-    soon(this.world.now + 1_000);
-    return cached?.fetchedAt === -Infinity || cached === undefined ? undefined : cached.object;
+    return meanwhile;
   }
 
   // ---- probes ----
@@ -839,7 +1071,9 @@ export class Kubelet {
     }
     const cmd = p.exec?.command ?? [];
     if (cmd[0] === 'false') return '';
-    return undefined;
+    // Commands the model knows run against the container's files (cat /tmp/healthy); others pass.
+    const ran = c.files === undefined ? undefined : execCommand(c.image, cmd, c.files.forProgram(this.world.now));
+    return ran !== undefined && ran.code !== 0 ? ran.output : undefined;
   }
 
   // ---- termination ----
@@ -1000,13 +1234,14 @@ export class Kubelet {
     }
     const end = target.finishedAt ?? this.world.now;
     const startedAt = target.startedAt ?? target.createdAt;
-    let lines = programLogs(target.program, end - startedAt).map((l) => {
+    let lines = programLogs(target.program, end - startedAt, 5_000, target.files?.forProgram(startedAt)).map((l) => {
       const at = startedAt + l.atMs;
       const text = l.stamp === 'nginx' ? `${nginxTime(at)} ${l.line}` : l.stamp === 'iso' ? `${rfc3339(at).replace('T', ' ').replace('Z', '')}+00:00 ${l.line}` : l.stamp === 'date' ? `${unixDate(at)}${l.line}` : l.line;
-      return req.timestamps ? `${rfc3339Nano(at)} ${text}` : text;
+      // A last line without its newline (a file that lacks one, printed last) is sent as it is.
+      return `${req.timestamps ? `${rfc3339Nano(at)} ${text}` : text}${l.partial === true ? '' : '\n'}`;
     });
     if (req.tailLines !== undefined && req.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - req.tailLines));
-    answer({ text: lines.map((l) => `${l}\n`).join('') });
+    answer({ text: lines.join('') });
   }
 
   // ---- kubelet API (port 10250): /metrics/resource ----
@@ -1118,37 +1353,9 @@ function formatSeconds(ms: number): string {
   return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
 }
 
-function decodeBase64(s: string): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const ch of s.replace(/=+$/, '')) {
-    const v = alphabet.indexOf(ch);
-    if (v < 0) continue;
-    value = (value << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += String.fromCharCode((value >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
 /** "2025/01/01 00:00:05", nginx's error log clock. */
 function nginxTime(ms: number): string {
   return rfc3339(ms).slice(0, 19).replace(/-/g, '/').replace('T', ' ');
-}
-
-/** "Wed Jan  1 00:00:05 UTC 2025", as date(1) prints it. */
-function unixDate(ms: number): string {
-  const total = VIRTUAL_EPOCH_MS + ms;
-  const days = Math.floor(total / 86_400_000);
-  const [y, m, d] = civilFromDays(days);
-  const weekday = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'][((days % 7) + 7) % 7] ?? '';
-  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1] ?? '';
-  return `${weekday} ${month} ${String(d).padStart(2, ' ')} ${rfc3339(ms).slice(11, 19)} UTC ${y}`;
 }
 
 /** The timestamps kubectl logs --timestamps shows (RFC 3339 with nanoseconds). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseImageRef, pullError } from './images';
-import { argv, programEnd, programFor, programLogs } from './process';
+import { argv, execCommand, programEnd, programFor, programLogs, programWrites } from './process';
 
 const run = (image: string, c: { command?: string[]; args?: string[] } = {}, env: Record<string, string> = {}) => programFor(parseImageRef(image), { image, ...c }, env);
 const lines = (image: string, c: { command?: string[]; args?: string[] }, elapsedMs: number) => programLogs(run(image, c), elapsedMs).map((l) => l.line);
@@ -72,5 +72,31 @@ describe('container programs', () => {
     expect(programEnd(pg)).toEqual({ exit: { afterMs: 0, code: 1 } });
     expect(programLogs(pg, 10)[0]?.line).toBe('Error: Database is uninitialized and superuser password is not specified.');
     expect(programEnd(programFor(parseImageRef('postgres:16'), { image: 'postgres:16' }, { POSTGRES_PASSWORD: 's3cret' }))).toEqual({});
+  });
+
+  it('runs a script on after a failing command, and exits with the status of its last one', () => {
+    const p = run('busybox', { command: ['sh', '-c', 'false; echo still here'] });
+    expect(programLogs(p, 10).map((l) => l.line)).toEqual(['still here']);
+    expect(programEnd(p)).toEqual({ exit: { afterMs: 0, code: 0 } });
+    expect(programEnd(run('busybox', { command: ['sh', '-c', 'echo a; false'] }))).toEqual({ exit: { afterMs: 0, code: 1 } });
+  });
+
+  it('sends redirected output to files: > truncates, >> appends, $(date) and date are stamped when written, /dev/null drops', () => {
+    const p = run('busybox', { command: ['sh', '-c', 'echo "hello world" > /data/a; echo -n x >> /data/a; printf "%s=%s\\n" k v > /data/b; echo gone > /dev/null; echo "$(date) INFO up" >> /var/log/app.log 2>&1; echo shown'] });
+    expect(programLogs(p, 10).map((l) => l.line)).toEqual(['shown']);
+    expect(programWrites(p, 10)).toEqual([
+      { atMs: 0, path: '/data/a', text: 'hello world\n', append: false },
+      { atMs: 0, path: '/data/a', text: 'x', append: true },
+      { atMs: 0, path: '/data/b', text: 'k=v\n', append: false },
+      { atMs: 0, path: '/var/log/app.log', text: ' INFO up\n', append: true, stamp: 'date' },
+    ]);
+  });
+
+  it('runs an exec probe against the files: output and status of what it reads, undefined for commands it does not know', () => {
+    const files = { read: (path: string) => (path === '/tmp/healthy' ? { text: 'ok\n' } : { error: 'missing' as const }), list: () => undefined };
+    expect(execCommand(parseImageRef('busybox:1.36'), ['cat', '/tmp/healthy'], files)).toEqual({ code: 0, output: 'ok' });
+    expect(execCommand(parseImageRef('busybox:1.36'), ['cat', '/tmp/ready'], files)).toEqual({ code: 1, output: "cat: can't open '/tmp/ready': No such file or directory" });
+    expect(execCommand(parseImageRef('redis:7'), ['sh', '-c', 'cat /tmp/ready'], files)).toEqual({ code: 1, output: 'cat: /tmp/ready: No such file or directory' });
+    expect(execCommand(parseImageRef('redis:7'), ['redis-cli', 'ping'], files)).toBeUndefined();
   });
 });

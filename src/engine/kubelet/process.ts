@@ -1,11 +1,28 @@
+import { civilFromDays, rfc3339, VIRTUAL_EPOCH_MS } from '../virtualTime';
 import { knownImage, type ImageRef } from './images';
+
+export type Stamp = 'nginx' | 'iso' | 'date';
+
+/** Whose coreutils an image ships, which sets how `cat` and `ls` word their errors. */
+export type Tool = 'busybox' | 'gnu';
 
 /**
  * What a container's main process does, as data: a few steps run once, then either an end,
  * a loop repeated forever (`while true; do …; done`) or serving until it is stopped. The
- * runtime reads logs and the exit off it for any elapsed time, so nothing has to tick.
+ * runtime reads logs, file writes and the exit off it for any elapsed time, so nothing has to
+ * tick. Reads (`cat`, `ls`) are resolved against the container's files when they are looked at,
+ * at the virtual time the step ran.
  */
-export type Step = { readonly sleepMs: number } | { readonly log: string; readonly stamp?: 'nginx' | 'iso' | 'date' } | { readonly exit: number };
+export type Step =
+  | { readonly sleepMs: number }
+  | { readonly log: string; readonly stamp?: Stamp }
+  /** `afterReads`: the status is that of the reads just before (the script's last command was `cat` or `ls`). */
+  | { readonly exit: number; readonly afterReads?: true }
+  | { readonly cat: string; readonly tool: Tool }
+  | { readonly ls: string; readonly tool: Tool }
+  /** Writes (or appends) text to a file; with the date stamp, date(1)'s output comes first. */
+  | { readonly write: string; readonly text: string; readonly append: boolean; readonly stamp?: 'date' }
+  | { readonly remove: string };
 
 export interface Program {
   readonly steps: readonly Step[];
@@ -31,13 +48,46 @@ export interface ContainerSpecLike {
   readonly args?: readonly string[];
 }
 
+/** A file as a program finds it: its content, or why it cannot be read. */
+export type FileRead = { readonly text: string } | { readonly error: 'missing' | 'directory' };
+
+/** The container's files as its program sees them, at a time in ms since the program started. */
+export interface ProgramFiles {
+  read(path: string, atMs: number): FileRead;
+  /** The names in a directory; undefined when the path is not a directory. */
+  list(path: string, atMs: number): readonly string[] | undefined;
+}
+
+/** What is known of the container's files when its program is made: where writing fails. */
+export interface FileContext {
+  readonly readOnly: (path: string) => boolean;
+}
+
 /** A loop without a sleep keeps one core busy. */
 export const BUSY_LOOP_MILLI = 1000;
 
 const quiet = { ports: [], startupMs: 0, cpuMilli: 0, memoryMiB: 1, serves: false, handlesSigterm: false } as const;
 
 /** Utilities the small images ship; they do their job and exit 0. */
-const UTILITIES = new Set(['ls', 'cat', 'hostname', 'id', 'whoami', 'uname', 'ps', 'df', 'touch', 'mkdir', 'wget', 'curl', 'nslookup', 'ping', 'nc', 'printf', 'test', 'ip', 'ifconfig', 'mount']);
+const UTILITIES = new Set(['hostname', 'id', 'whoami', 'uname', 'ps', 'df', 'mkdir', 'wget', 'curl', 'nslookup', 'ping', 'nc', 'test', 'ip', 'ifconfig', 'mount']);
+
+/** How an image's /bin/sh words its errors: BusyBox ash, Debian's dash, or bash (Oracle Linux images). */
+type Shell = 'ash' | 'dash' | 'bash';
+
+interface Ctx {
+  readonly tool: Tool;
+  readonly sh: Shell;
+  readonly files: FileContext | undefined;
+}
+
+const BUSYBOX_IMAGES = new Set(['docker.io/library/busybox', 'docker.io/library/alpine']);
+/** The MySQL image is built on Oracle Linux, where sh is bash. */
+const BASH_SH_IMAGES = new Set(['docker.io/library/mysql']);
+
+function contextOf(ref: ImageRef, files: FileContext | undefined): Ctx {
+  const busybox = BUSYBOX_IMAGES.has(ref.repository);
+  return { tool: busybox ? 'busybox' : 'gnu', sh: busybox ? 'ash' : BASH_SH_IMAGES.has(ref.repository) ? 'bash' : 'dash', files };
+}
 
 /**
  * The argv Kubernetes runs: `command` replaces the image's ENTRYPOINT (and drops its CMD),
@@ -48,8 +98,8 @@ export function argv(c: ContainerSpecLike, image: { entrypoint: readonly string[
   return [...image.entrypoint, ...(c.args ?? image.cmd)];
 }
 
-/** The program a container runs, given its image, command/args and resolved environment. */
-export function programFor(ref: ImageRef, c: ContainerSpecLike, env: Readonly<Record<string, string>>): Program {
+/** The program a container runs, given its image, command/args, resolved environment and what is known of its files. */
+export function programFor(ref: ImageRef, c: ContainerSpecLike, env: Readonly<Record<string, string>>, files?: FileContext): Program {
   const info = knownImage(ref);
   if (info === undefined) return { ...quiet, steps: [{ exit: 0 }] };
   let words = argv(c, info);
@@ -59,12 +109,12 @@ export function programFor(ref: ImageRef, c: ContainerSpecLike, env: Readonly<Re
     if (rest[0] === 'nginx') return nginx(info.cpuMilli, info.memoryMiB);
     words = rest;
   }
-  return run(words, env, info.cpuMilli, info.memoryMiB);
+  return run(words, env, info.cpuMilli, info.memoryMiB, contextOf(ref, files));
 }
 
-function run(words: readonly string[], env: Readonly<Record<string, string>>, cpuMilli: number, memoryMiB: number): Program {
+function run(words: readonly string[], env: Readonly<Record<string, string>>, cpuMilli: number, memoryMiB: number, ctx: Ctx): Program {
   const [prog = '', ...rest] = words;
-  const name = prog.slice(prog.lastIndexOf('/') + 1);
+  const name = baseName(prog);
   switch (name) {
     case 'sh':
     case 'bash':
@@ -72,7 +122,7 @@ function run(words: readonly string[], env: Readonly<Record<string, string>>, cp
       const c = rest.indexOf('-c');
       // A shell with no script and no terminal reads an empty stdin and exits.
       if (c < 0 || rest[c + 1] === undefined) return { ...quiet, steps: [{ exit: 0 }] };
-      return script(rest[c + 1] ?? '', env);
+      return script(rest[c + 1] ?? '', env, { ...ctx, sh: name === 'bash' ? 'bash' : ctx.sh }, name);
     }
     case 'nginx':
       return nginx(cpuMilli, memoryMiB);
@@ -126,8 +176,12 @@ function run(words: readonly string[], env: Readonly<Record<string, string>>, cp
       // An interpreter with no script and no terminal reads an empty stdin and exits.
       return rest.length === 0 ? { ...quiet, steps: [{ exit: 0 }] } : { ...quiet, steps: [], serves: true, cpuMilli: 5, memoryMiB: 20 };
     default:
-      return simple(words, env) ?? { ...quiet, steps: [], startError: execNotFound(prog) };
+      return simple(words, env, ctx) ?? { ...quiet, steps: [], startError: execNotFound(prog) };
   }
+}
+
+function baseName(prog: string): string {
+  return prog.slice(prog.lastIndexOf('/') + 1);
 }
 
 function execNotFound(prog: string): string {
@@ -152,60 +206,167 @@ function nginx(cpuMilli: number, memoryMiB: number): Program {
   return { steps: [...entry, { sleepMs: 50 }, ...started], serves: true, ports: [80], startupMs: 60, cpuMilli, memoryMiB, handlesSigterm: true };
 }
 
-function server(ports: number[], startupMs: number, cpuMilli: number, memoryMiB: number, lines: string[], stamp: 'nginx' | 'iso' | 'date' | undefined): Program {
+function server(ports: number[], startupMs: number, cpuMilli: number, memoryMiB: number, lines: string[], stamp: Stamp | undefined): Program {
   const logs = lines.map((log): Step => (stamp === undefined ? { log } : { log, stamp }));
   return { steps: [{ sleepMs: startupMs }, ...logs], serves: true, ports, startupMs, cpuMilli, memoryMiB, handlesSigterm: true };
 }
 
-/** One command outside a shell: sleep, echo, true/false, env, date, a utility. */
-function simple(words: readonly string[], env: Readonly<Record<string, string>>): Program | undefined {
-  const steps = commandSteps(words, env);
-  if (steps === undefined) return undefined;
-  if (steps === 'forever') return { ...quiet, steps: [], serves: true };
-  return { ...quiet, steps: steps.some((s) => 'exit' in s) ? steps : [...steps, { exit: 0 }] };
+/** The steps of a command and its exit status: a number, or that of the reads it is made of. */
+interface Ran {
+  readonly steps: Step[];
+  readonly status: number | 'reads';
+}
+
+/** The closing step of steps that end with a command of this status. */
+function exitStep(status: number | 'reads'): Step {
+  return status === 'reads' ? { exit: 0, afterReads: true } : { exit: status };
+}
+
+/** One command outside a shell: sleep, echo, true/false, env, date, cat, ls, a utility. */
+function simple(words: readonly string[], env: Readonly<Record<string, string>>, ctx: Ctx): Program | undefined {
+  const ran = commandSteps(words, env, ctx);
+  if (ran === undefined) return undefined;
+  if (ran === 'forever') return { ...quiet, steps: [], serves: true };
+  return { ...quiet, steps: ran.steps.some((s) => 'exit' in s) ? ran.steps : [...ran.steps, exitStep(ran.status)] };
 }
 
 /** The steps of one simple command; 'forever' for `sleep infinity`; undefined when unknown. */
-function commandSteps(words: readonly string[], env: Readonly<Record<string, string>>): Step[] | 'forever' | undefined {
+function commandSteps(words: readonly string[], env: Readonly<Record<string, string>>, ctx: Ctx): Ran | 'forever' | undefined {
   const [prog = '', ...args] = words;
-  const name = prog.slice(prog.lastIndexOf('/') + 1);
+  const name = baseName(prog);
+  const ok = (steps: Step[]): Ran => ({ steps, status: 0 });
   switch (name) {
     case 'sleep': {
       if (args[0] === 'infinity') return 'forever';
       const seconds = Number((args[0] ?? '').replace(/s$/, ''));
-      return Number.isFinite(seconds) && seconds >= 0 ? [{ sleepMs: Math.round(seconds * 1000) }] : [{ log: `sleep: invalid number '${args[0] ?? ''}'` }, { exit: 1 }];
+      return Number.isFinite(seconds) && seconds >= 0 ? ok([{ sleepMs: Math.round(seconds * 1000) }]) : { steps: [{ log: `sleep: invalid number '${args[0] ?? ''}'` }], status: 1 };
     }
     case 'echo':
-      return [{ log: args.filter((a) => a !== '-n' && a !== '-e').join(' ') }];
+      return ok([echoLog(args)]);
+    case 'printf':
+      return ok(textLines(printfText(args)).map((log) => ({ log })));
     case 'true':
     case ':':
-      return [];
+      return ok([]);
     case 'false':
-      return [{ exit: 1 }];
+      return { steps: [], status: 1 };
     case 'exit':
-      return [{ exit: Number(args[0] ?? '0') || 0 }];
+      return ok([{ exit: Number(args[0] ?? '0') || 0 }]);
     case 'date':
-      return [{ log: '', stamp: 'date' }];
+      return ok([{ log: '', stamp: 'date' }]);
     case 'env':
     case 'printenv':
-      return Object.keys(env)
-        .sort()
-        .map((k) => ({ log: `${k}=${env[k] ?? ''}` }));
+      return ok(envLines(env).map((log) => ({ log })));
+    case 'cat':
+    case 'ls':
+      return reads(name, args, ctx) ?? ok([]);
+    case 'touch':
+      return fileChanges(args.filter((a) => !a.startsWith('-')), (path) => ({ write: path, text: '', append: true }), ctx, (p) => (ctx.tool === 'busybox' ? `touch: ${p}: Read-only file system` : `touch: cannot touch '${p}': Read-only file system`));
+    case 'rm':
+      return fileChanges(args.filter((a) => !a.startsWith('-')), (path) => ({ remove: path }), ctx, (p) => (ctx.tool === 'busybox' ? `rm: can't remove '${p}': Read-only file system` : `rm: cannot remove '${p}': Read-only file system`));
     default:
-      return UTILITIES.has(name) ? [] : undefined;
+      return UTILITIES.has(name) ? ok([]) : undefined;
   }
 }
 
+/** echo's line; `$(date)` at its start is date(1)'s output, stamped when the line is written. */
+function echoLog(args: readonly string[]): { log: string; stamp?: 'date' } {
+  const text = args.filter((a) => a !== '-n' && a !== '-e').join(' ');
+  return text.startsWith('$(date)') ? { log: text.slice('$(date)'.length), stamp: 'date' } : { log: text };
+}
+
+/** printf's output for a format with %s and the common escapes. */
+function printfText(args: readonly string[]): string {
+  const [format = '', ...values] = args;
+  let i = 0;
+  return format.replace(/\\n|\\t|\\\\|%s|%%/g, (m) => (m === '\\n' ? '\n' : m === '\\t' ? '\t' : m === '\\\\' ? '\\' : m === '%%' ? '%' : (values[i++] ?? '')));
+}
+
+function envLines(env: Readonly<Record<string, string>>): string[] {
+  return Object.keys(env)
+    .sort()
+    .map((k) => `${k}=${env[k] ?? ''}`);
+}
+
+/** `cat FILE…` and `ls [-1] PATH…` (flags otherwise, or no path, are not modelled: they print nothing). */
+function reads(name: 'cat' | 'ls', args: readonly string[], ctx: Ctx): Ran | undefined {
+  const flags = args.filter((a) => a.startsWith('-') && a !== '-');
+  const paths = args.filter((a) => !a.startsWith('-'));
+  if (paths.length === 0 || flags.some((f) => name === 'cat' || f !== '-1')) return undefined;
+  return { steps: paths.map((p): Step => (name === 'cat' ? { cat: p, tool: ctx.tool } : { ls: p, tool: ctx.tool })), status: 'reads' };
+}
+
+/** touch/rm: each path changed, or the utility's error where the file system is read-only. */
+function fileChanges(paths: readonly string[], change: (path: string) => Step, ctx: Ctx, readOnlyError: (path: string) => string): Ran {
+  const steps: Step[] = [];
+  let status = 0;
+  for (const p of paths) {
+    if (ctx.files?.readOnly(p) === true) {
+      steps.push({ log: readOnlyError(p) });
+      status = 1;
+    } else steps.push(change(p));
+  }
+  return { steps, status };
+}
+
+/** Where a command's standard output goes: a file (created, or appended to), or nowhere. */
+interface Redirect {
+  readonly path: string;
+  readonly append: boolean;
+}
+
+/** Paths that are the container's own standard output (the logging sidecar idiom). */
+const STDOUT_PATHS = new Set(['/dev/stdout', '/proc/1/fd/1', '/proc/self/fd/1']);
+
+/**
+ * A command whose output goes to a file: the shell creates (or opens for appending) the file
+ * first, then runs the command. echo, printf, date and env write what they would print; other
+ * commands' output is not modelled (the file is only created). Writing where the file system is
+ * read-only fails before the command runs, as a shell says it.
+ */
+function redirected(words: readonly string[], out: Redirect, env: Readonly<Record<string, string>>, ctx: Ctx, shell: string, line: number): Ran | 'forever' | undefined {
+  if (STDOUT_PATHS.has(out.path)) return commandSteps(words, env, ctx);
+  const ran = commandSteps(words, env, ctx);
+  if (ran === undefined || ran === 'forever') return ran;
+  const silent = ran.steps.filter((s) => 'sleepMs' in s || 'exit' in s || 'write' in s || 'remove' in s);
+  if (out.path === '/dev/null') return { steps: silent, status: ran.status };
+  if (ctx.files?.readOnly(out.path) === true) return { steps: [{ log: cannotCreate(ctx.sh, shell, line, out.path) }], status: 1 };
+  const [prog = '', ...args] = words;
+  const name = baseName(prog);
+  const written: Step =
+    name === 'date'
+      ? { write: out.path, text: '\n', append: out.append, stamp: 'date' }
+      : name === 'echo'
+        ? echoWrite(args, out)
+        : { write: out.path, text: name === 'printf' ? printfText(args) : name === 'env' || name === 'printenv' ? envLines(env).map((l) => `${l}\n`).join('') : '', append: out.append };
+  return { steps: [written, ...silent], status: ran.status };
+}
+
+function echoWrite(args: readonly string[], out: Redirect): Step {
+  const line = echoLog(args);
+  const text = `${line.log}${args.includes('-n') ? '' : '\n'}`;
+  return line.stamp === undefined ? { write: out.path, text, append: out.append } : { write: out.path, text, append: out.append, stamp: 'date' };
+}
+
+/** A shell's words when it cannot open a file for writing on a read-only file system. */
+function cannotCreate(sh: Shell, name: string, line: number, path: string): string {
+  if (sh === 'ash') return `${name}: can't create ${path}: Read-only file system`;
+  if (sh === 'dash') return `${name}: ${line}: cannot create ${path}: Read-only file system`;
+  return `${name}: line ${line}: ${path}: Read-only file system`;
+}
+
 /** A `sh -c` script: commands separated by `;`, `&&`, newlines, and `while true; do …; done`. */
-function script(text: string, env: Readonly<Record<string, string>>): Program {
+function script(text: string, env: Readonly<Record<string, string>>, ctx: Ctx, shell: string): Program {
   const expanded = text.replace(/\$\{(\w+)\}|\$(\w+)/g, (_m, a: string | undefined, b: string | undefined) => env[a ?? b ?? ''] ?? '');
   const loopMatch = /while\s+(?:true|:|\[\s*1\s*\])\s*;?\s*do\b([\s\S]*?)\bdone/.exec(expanded);
   const before = loopMatch ? expanded.slice(0, loopMatch.index) : expanded;
-  const head = statements(before);
+  const head = statements(before, 1, ctx, shell);
   if (head === 'forever') return { ...quiet, steps: [], serves: true };
   if ('unknown' in head) return { ...quiet, steps: [...head.steps, { log: `sh: ${head.unknown}: not found` }, { exit: 127 }] };
   if (loopMatch) {
-    const body = statements(loopMatch[1] ?? '');
+    const bodyText = loopMatch[1] ?? '';
+    const bodyLine = 1 + lineBreaks(expanded.slice(0, loopMatch.index + loopMatch[0].indexOf(bodyText)));
+    const body = statements(bodyText, bodyLine, ctx, shell);
     if (body === 'forever') return { ...quiet, steps: head.steps, serves: true };
     if ('unknown' in body) return { ...quiet, steps: [...head.steps, ...body.steps, { log: `sh: ${body.unknown}: not found` }, { exit: 127 }] };
     const steps = head.steps;
@@ -215,29 +376,58 @@ function script(text: string, env: Readonly<Record<string, string>>): Program {
     const loop = sleeps ? body.steps : [...body.steps, { sleepMs: 1_000 }];
     return { ...quiet, steps, loop, cpuMilli: sleeps ? 1 : BUSY_LOOP_MILLI };
   }
-  return { ...quiet, steps: head.steps.some((s) => 'exit' in s) ? head.steps : [...head.steps, { exit: 0 }] };
+  return { ...quiet, steps: head.steps.some((s) => 'exit' in s) ? head.steps : [...head.steps, exitStep(head.status)] };
 }
 
-/** The steps of `;`/`&&`/newline-separated commands; 'forever' if one never ends; the first unknown command (a shell prints "not found" and exits 127). */
-function statements(text: string): { steps: Step[] } | { steps: Step[]; unknown: string } | 'forever' {
+function lineBreaks(text: string): number {
+  return text.split('\n').length - 1;
+}
+
+/**
+ * The steps of `;`/`&&`/newline-separated commands and the last one's status; 'forever' if one
+ * never ends; the first unknown command (a shell prints "not found" and exits 127).
+ */
+function statements(text: string, firstLine: number, ctx: Ctx, shell: string): Ran | { steps: Step[]; unknown: string } | 'forever' {
   const steps: Step[] = [];
-  for (const part of text.split(/;|&&|\n/)) {
-    const words = splitWords(part);
-    if (words.length === 0 || words[0] === 'trap') continue;
-    const s = commandSteps(words, {});
-    if (s === undefined) return { steps, unknown: words[0] ?? '' };
-    if (s === 'forever') return 'forever';
-    steps.push(...s);
-    if (s.some((x) => 'exit' in x)) break;
+  let status: number | 'reads' = 0;
+  const lines = text.split('\n');
+  for (const [i, lineText] of lines.entries()) {
+    for (const part of lineText.split(/;|&&/)) {
+      const { words, out } = parseCommand(part);
+      if (words.length === 0 || words[0] === 'trap') continue;
+      const s = out === undefined ? commandSteps(words, {}, ctx) : redirected(words, out, {}, ctx, shell, firstLine + i);
+      if (s === undefined) return { steps, unknown: words[0] ?? '' };
+      if (s === 'forever') return 'forever';
+      steps.push(...s.steps);
+      status = s.status;
+      if (s.steps.some((x) => 'exit' in x)) return { steps, status };
+    }
   }
-  return { steps };
+  return { steps, status };
 }
 
-/** Words of a command, with single and double quotes. */
-function splitWords(text: string): string[] {
+/**
+ * Words of a command, with single and double quotes, and its output redirection (`> file`,
+ * `>> file`, `>file`); redirections of other descriptors (`2>&1`, `2>/dev/null`) and of input
+ * are dropped.
+ */
+function parseCommand(text: string): { words: string[]; out?: Redirect } {
   const words: string[] = [];
-  for (const m of text.trim().matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3] ?? '');
-  return words;
+  let out: Redirect | undefined;
+  const tokens = [...text.trim().matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => ({ text: m[1] ?? m[2] ?? m[3] ?? '', quoted: m[3] === undefined }));
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined) continue;
+    const redirect = t.quoted ? null : /^(\d?)(>>|>|<)(.*)$/.exec(t.text);
+    if (redirect === null) {
+      words.push(t.text);
+      continue;
+    }
+    const [, fd = '', op = '', attached = ''] = redirect;
+    const target = attached !== '' ? attached : (tokens[++i]?.text ?? '');
+    if (op !== '<' && (fd === '' || fd === '1') && !target.startsWith('&')) out = { path: target, append: op === '>>' };
+  }
+  return out === undefined ? { words } : { words, out };
 }
 
 export interface ProgramRun {
@@ -245,28 +435,73 @@ export interface ProgramRun {
   readonly exit?: { readonly afterMs: number; readonly code: number };
 }
 
-/** When a program ends on its own. */
-export function programEnd(p: Program): ProgramRun {
+/**
+ * When a program ends on its own, and with what code. A script whose last command reads files
+ * exits with that command's status, which needs the files (without them it counts as success).
+ */
+export function programEnd(p: Program, files?: ProgramFiles): ProgramRun {
   if (p.startError !== undefined) return { exit: { afterMs: 0, code: 128 } };
   let t = 0;
+  let reads: { step: Step; atMs: number }[] = [];
   for (const s of p.steps) {
+    if ('exit' in s) return { exit: { afterMs: t, code: s.afterReads === true && files !== undefined ? readsStatus(reads, files) : s.exit } };
+    if ('cat' in s || 'ls' in s) reads.push({ step: s, atMs: t });
+    else reads = [];
     if ('sleepMs' in s) t += s.sleepMs;
-    else if ('exit' in s) return { exit: { afterMs: t, code: s.exit } };
   }
   return {};
 }
 
-/** Log lines a program has written by `elapsedMs` after its start, with the offset of each; at most `limit`, newest kept. */
-export function programLogs(p: Program, elapsedMs: number, limit = 5_000): { atMs: number; line: string; stamp?: 'nginx' | 'iso' | 'date' }[] {
-  const out: { atMs: number; line: string; stamp?: 'nginx' | 'iso' | 'date' }[] = [];
+/** The status of `cat`/`ls` over the paths read: 1 if any failed (2 for GNU ls). */
+function readsStatus(reads: readonly { step: Step; atMs: number }[], files: ProgramFiles): number {
+  for (const { step, atMs } of reads) {
+    if (readOutput(step, atMs, files).failed) return 'ls' in step && step.tool === 'gnu' ? 2 : 1;
+  }
+  return 0;
+}
+
+/** What a `cat` or `ls` step prints, in lines (the last `unended` when the file has no final newline), and whether it failed. */
+function readOutput(step: Step, atMs: number, files: ProgramFiles | undefined): { lines: string[]; failed: boolean; unended?: boolean } {
+  if ('cat' in step) {
+    const r = files?.read(step.cat, atMs) ?? { error: 'missing' as const };
+    if ('text' in r) return { lines: textLines(r.text), failed: false, unended: r.text !== '' && !r.text.endsWith('\n') };
+    const busybox = step.tool === 'busybox';
+    if (r.error === 'directory') return { lines: [busybox ? 'cat: read error: Is a directory' : `cat: ${step.cat}: Is a directory`], failed: true };
+    return { lines: [busybox ? `cat: can't open '${step.cat}': No such file or directory` : `cat: ${step.cat}: No such file or directory`], failed: true };
+  }
+  if ('ls' in step) {
+    const names = files?.list(step.ls, atMs);
+    if (names !== undefined) return { lines: names.filter((n) => !n.startsWith('.')), failed: false };
+    const r = files?.read(step.ls, atMs);
+    if (r !== undefined && 'text' in r) return { lines: [step.ls], failed: false };
+    return { lines: [step.tool === 'busybox' ? `ls: ${step.ls}: No such file or directory` : `ls: cannot access '${step.ls}': No such file or directory`], failed: true };
+  }
+  return { lines: [], failed: false };
+}
+
+/** A file's content as lines of output (a final newline ends the last line, it does not start another). */
+function textLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/**
+ * The steps a program has reached by `elapsedMs` after its start that `wanted` selects, with the
+ * offset of each; at most `limit`, newest kept. Whole loop iterations that would be trimmed
+ * anyway are skipped, so a long-running loop stays cheap.
+ */
+function timeline(p: Program, elapsedMs: number, wanted: (s: Step) => boolean, limit: number): { atMs: number; step: Step }[] {
+  const out: { atMs: number; step: Step }[] = [];
   let t = 0;
   const walk = (steps: readonly Step[]): boolean => {
     for (const s of steps) {
       if (t > elapsedMs) return false;
       if ('sleepMs' in s) t += s.sleepMs;
       else if ('exit' in s) return false;
-      else {
-        out.push(s.stamp === undefined ? { atMs: t, line: s.log } : { atMs: t, line: s.log, stamp: s.stamp });
+      else if (wanted(s)) {
+        out.push({ atMs: t, step: s });
         if (out.length > limit) out.shift();
       }
     }
@@ -274,17 +509,110 @@ export function programLogs(p: Program, elapsedMs: number, limit = 5_000): { atM
   };
   if (!walk(p.steps) || p.loop === undefined) return out;
   const loopMs = p.loop.reduce((sum, s) => sum + ('sleepMs' in s ? s.sleepMs : 0), 0);
-  // Skip whole iterations that would be trimmed anyway, so a long-running loop stays cheap.
-  const perLoop = p.loop.filter((s) => 'log' in s).length;
-  if (perLoop > 0 && loopMs > 0) {
+  const perLoop = p.loop.filter(wanted).length;
+  if (perLoop === 0) return out;
+  if (loopMs > 0) {
     const total = Math.floor((elapsedMs - t) / loopMs);
-    const skip = Math.max(0, total - Math.ceil(limit / perLoop) - 1);
-    t += skip * loopMs;
-  } else if (perLoop === 0) return out;
+    t += Math.max(0, total - Math.ceil(limit / perLoop) - 1) * loopMs;
+  }
   while (walk(p.loop)) {
     /* until past elapsedMs */
   }
   return out;
+}
+
+export interface LogLine {
+  readonly atMs: number;
+  readonly line: string;
+  readonly stamp?: Stamp;
+  /** Not ended by a newline (yet): a file without a final newline, printed last. */
+  readonly partial?: true;
+}
+
+/**
+ * Log lines a program has written by `elapsedMs` after its start, with the offset of each; at
+ * most `limit`, newest kept. `cat` and `ls` print what the files held when they ran.
+ */
+export function programLogs(p: Program, elapsedMs: number, limit = 5_000, files?: ProgramFiles): LogLine[] {
+  const steps = timeline(p, elapsedMs, (s) => 'log' in s || 'cat' in s || 'ls' in s, limit);
+  // Newest first, reading files only until there are enough lines: a reader looping over a big file stays cheap.
+  const printed: LogLine[][] = [];
+  let count = 0;
+  for (let i = steps.length - 1; i >= 0 && count <= limit; i--) {
+    const entry = steps[i];
+    if (entry === undefined) continue;
+    const { atMs, step } = entry;
+    let lines: LogLine[] = [];
+    if ('log' in step) lines = [step.stamp === undefined ? { atMs, line: step.log } : { atMs, line: step.log, stamp: step.stamp }];
+    else if ('cat' in step || 'ls' in step) {
+      const r = readOutput(step, atMs, files);
+      lines = r.lines.map((line, k) => (r.unended === true && k === r.lines.length - 1 ? { atMs, line, partial: true } : { atMs, line }));
+    }
+    printed.push(lines);
+    count += lines.length;
+  }
+  const out: LogLine[] = [];
+  // Output is a stream: what follows a file without a final newline continues its last line.
+  for (const l of printed.reverse().flat()) {
+    const last = out.at(-1);
+    if (last?.partial !== true || l.stamp !== undefined) {
+      out.push(l);
+      continue;
+    }
+    const joined: LogLine = { atMs: last.atMs, line: `${last.line}${l.line}`, ...(last.stamp === undefined ? {} : { stamp: last.stamp }) };
+    out[out.length - 1] = l.partial === true ? { ...joined, partial: true } : joined;
+  }
+  return out.length > limit ? out.slice(out.length - limit) : out;
+}
+
+/** A change a program made to a file: written (or appended to) with text, or removed. */
+export interface FileWrite {
+  readonly atMs: number;
+  readonly path: string;
+  /** undefined: removed (with everything under it). */
+  readonly text?: string;
+  readonly append: boolean;
+  /** date(1)'s output, at the time of the write, comes before the text. */
+  readonly stamp?: 'date';
+}
+
+/** The file changes a program has made by `elapsedMs` after its start, oldest first; at most `limit`, newest kept. */
+export function programWrites(p: Program, elapsedMs: number, limit = 2_000): FileWrite[] {
+  return timeline(p, elapsedMs, (s) => 'write' in s || 'remove' in s, limit).map(({ atMs, step }): FileWrite => {
+    if ('remove' in step) return { atMs, path: step.remove, append: false };
+    if (!('write' in step)) return { atMs, path: '', append: true, text: '' };
+    const write = { atMs, path: step.write, append: step.append, text: step.text };
+    return step.stamp === undefined ? write : { ...write, stamp: step.stamp };
+  });
+}
+
+/**
+ * A command run in the container at once (an exec probe): its output and exit code, reading the
+ * container's files as they are now. Undefined when the model does not know one of its commands
+ * or it would not end by itself; such probes count as passing.
+ */
+export function execCommand(ref: ImageRef, command: readonly string[], files: ProgramFiles): { code: number; output: string } | undefined {
+  const ctx = contextOf(ref, undefined);
+  const [prog = '', ...rest] = command;
+  const shell = baseName(prog);
+  let ran: Ran | 'forever' | { unknown: string } | undefined;
+  if ((shell === 'sh' || shell === 'bash' || shell === 'ash') && rest[0] === '-c') ran = statements(rest[1] ?? '', 1, { ...ctx, sh: shell === 'bash' ? 'bash' : ctx.sh }, shell);
+  else ran = commandSteps(command, {}, ctx);
+  if (ran === undefined || ran === 'forever' || !('status' in ran)) return undefined;
+  // Everything happens now: sleeps are not waited for.
+  const steps = ran.steps.filter((s) => !('sleepMs' in s));
+  const p: Program = { ...quiet, steps: steps.some((s) => 'exit' in s) ? steps : [...steps, exitStep(ran.status)] };
+  return { code: programEnd(p, files).exit?.code ?? 0, output: programLogs(p, 0, 5_000, files).map((l) => l.line).join('\n') };
+}
+
+/** "Wed Jan  1 00:00:05 UTC 2025", as date(1) prints it. */
+export function unixDate(ms: number): string {
+  const total = VIRTUAL_EPOCH_MS + ms;
+  const days = Math.floor(total / 86_400_000);
+  const [y, m, d] = civilFromDays(days);
+  const weekday = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'][((days % 7) + 7) % 7] ?? '';
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][m - 1] ?? '';
+  return `${weekday} ${month} ${String(d).padStart(2, ' ')} ${rfc3339(ms).slice(11, 19)} UTC ${y}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Rng } from '../rng';
 import type { World } from '../world';
 import { imageDigest, type ImageRef, pullError } from './images';
 import { programEnd, type Program } from './process';
+import { type ContainerFs, VolumeData } from './volumes';
 
 /** Registry download speed for the simulated pulls (bytes per virtual ms: 25 MB/s). */
 const PULL_BYTES_PER_MS = 25_000;
@@ -27,6 +28,8 @@ export interface ContainerRecord {
   readonly image: ImageRef;
   readonly imageID: string;
   readonly program: Program;
+  /** The container's files: its own layer under its volume mounts. */
+  readonly files?: ContainerFs;
   readonly createdAt: number;
   startedAt?: number;
   finishedAt?: number;
@@ -56,6 +59,10 @@ export class ContainerRuntime {
   private readonly pulls = new Map<string, { done: ((err: string | undefined) => void)[] }>();
   private readonly sandboxes = new Map<string, Sandbox>();
   private readonly containers = new Map<string, ContainerRecord>();
+  /** The files of each pod's volumes that live on this node (emptyDir, ConfigMap…), by pod UID and volume name. */
+  private readonly volumes = new Map<string, Map<string, VolumeData>>();
+  /** The host's own directories, which hostPath volumes mount: on disk, they outlive pods and reboots. */
+  readonly hostFiles = new VolumeData();
   private readonly timers = new Set<ScheduledEvent>();
   private nextIp = 2;
   listener: ((c: ContainerRecord) => void) | undefined;
@@ -117,14 +124,24 @@ export class ContainerRuntime {
     return s;
   }
 
-  /** Removes a pod's sandbox and every container of it (all must have exited). */
+  /** A pod's volume on this node, made (empty) the first time it is asked for. */
+  podVolume(podUid: string, name: string, tmpfs: boolean): VolumeData {
+    let pod = this.volumes.get(podUid);
+    if (pod === undefined) this.volumes.set(podUid, (pod = new Map()));
+    let data = pod.get(name);
+    if (data === undefined) pod.set(name, (data = new VolumeData(tmpfs)));
+    return data;
+  }
+
+  /** Removes a pod's sandbox, its volumes and every container of it (all must have exited). */
   removePod(podUid: string): void {
     this.sandboxes.delete(podUid);
+    this.volumes.delete(podUid);
     for (const [id, c] of this.containers) if (c.podUid === podUid) this.containers.delete(id);
   }
 
   podsWithState(): string[] {
-    const uids = new Set<string>([...this.sandboxes.keys()]);
+    const uids = new Set<string>([...this.sandboxes.keys(), ...this.volumes.keys()]);
     for (const c of this.containers.values()) uids.add(c.podUid);
     return [...uids].sort();
   }
@@ -138,9 +155,9 @@ export class ContainerRuntime {
    * Creates and starts a container. It starts after the handler's start cost; it ends by
    * itself when its program does, or is OOM-killed when it needs more memory than its limit.
    */
-  start(podUid: string, name: string, attempt: number, image: ImageRef, program: Program, opts: { memoryLimitMiB?: number; handler?: string }): ContainerRecord {
+  start(podUid: string, name: string, attempt: number, image: ImageRef, program: Program, opts: { memoryLimitMiB?: number; handler?: string; files?: ContainerFs }): ContainerRecord {
     const id = this.containerId();
-    const c: ContainerRecord = { id, podUid, name, attempt, image, imageID: `${image.repository}@${imageDigest(image)}`, program, createdAt: this.world.now };
+    const c: ContainerRecord = { id, podUid, name, attempt, image, imageID: `${image.repository}@${imageDigest(image)}`, program, ...(opts.files === undefined ? {} : { files: opts.files }), createdAt: this.world.now };
     this.containers.set(id, c);
     const startMs = HANDLER_START_MS[opts.handler ?? 'runc'] ?? HANDLER_START_MS.runc ?? 0;
     if (program.startError !== undefined) {
@@ -154,8 +171,12 @@ export class ContainerRuntime {
       if (oom) {
         c.timer = this.later(Math.max(50, program.startupMs), `oom ${name} on ${this.node}`, () => this.exit(c, 137, 'OOMKilled'));
       } else if (end.exit !== undefined) {
-        const { afterMs, code } = end.exit;
-        c.timer = this.later(afterMs, `exit ${name} on ${this.node}`, () => this.exit(c, code, code === 0 ? 'Completed' : 'Error'));
+        const { afterMs } = end.exit;
+        c.timer = this.later(afterMs, `exit ${name} on ${this.node}`, () => {
+          // A script ending in `cat` exits with its status, known once the file has been read.
+          const code = programEnd(program, c.files?.forProgram(c.startedAt ?? this.world.now)).exit?.code ?? 0;
+          this.exit(c, code, code === 0 ? 'Completed' : 'Error');
+        });
       } else c.timer = undefined;
       this.listener?.(c);
     });
@@ -177,14 +198,20 @@ export class ContainerRuntime {
     c.timer = this.later(ms, `stop ${c.name} on ${this.node}`, () => this.exit(c, prompt && ms < graceMs ? 0 : 137, prompt && ms < graceMs ? 'Completed' : 'Error'));
   }
 
-  /** The host died: every process is gone; images stay on disk. */
+  /** The host died: every process is gone, and what was in memory (tmpfs volumes); images and disk volumes stay. */
   wipe(): void {
     for (const t of this.timers) this.world.cancel(t);
     this.timers.clear();
     for (const p of this.pulls.values()) for (const d of p.done) d('context canceled');
     this.pulls.clear();
     this.sandboxes.clear();
+    // The processes stopped now: what they wrote to volumes ends here.
+    for (const c of this.containers.values()) if (c.startedAt !== undefined) c.finishedAt ??= this.world.now;
     this.containers.clear();
+    for (const [uid, pod] of this.volumes) {
+      for (const [name, data] of pod) if (data.tmpfs) pod.delete(name);
+      if (pod.size === 0) this.volumes.delete(uid);
+    }
   }
 
   private exit(c: ContainerRecord, code: number, reason: ExitReason, message?: string): void {
