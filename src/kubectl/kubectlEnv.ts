@@ -26,8 +26,8 @@ export interface KubectlEnv {
   readonly files?: ReadonlyMap<string, string>;
 }
 
-/** The Kubernetes version the simulated cluster reports (what kubeadm 1.31 would install). */
-export const KUBERNETES_VERSION = 'v1.31.4';
+/** The Kubernetes version the simulated cluster reports (what kubeadm 1.32 would install). */
+export const KUBERNETES_VERSION = 'v1.32.4';
 /** The load balancer in front of the API servers (kubeadm's --control-plane-endpoint). */
 export const CONTROL_PLANE_ENDPOINT = 'https://10.0.0.100:6443';
 

@@ -46,10 +46,10 @@ const CONDITION_TAINTS: Record<string, Record<string, string>> = {
 };
 const CONDITION_TAINT_KEYS = new Set(Object.values(CONDITION_TAINTS).flatMap((m) => Object.values(m)));
 
-/** kube-controller-manager v1.31 defaults (--node-monitor-period, --node-monitor-grace-period, …). */
+/** kube-controller-manager v1.32 defaults (--node-monitor-period, --node-monitor-grace-period, …). */
 export interface NodeLifecycleTimings {
   nodeMonitorPeriodMs: number;
-  /** 40 s in v1.31 (raised to 50 s only in v1.32). */
+  /** 50 s since v1.32 (40 s before). */
   nodeMonitorGracePeriodMs: number;
   nodeStartupGracePeriodMs: number;
   /** Nodes per second tainted NoExecute in a healthy zone (--node-eviction-rate). */
@@ -61,7 +61,7 @@ export interface NodeLifecycleTimings {
 
 export const NODE_LIFECYCLE_DEFAULTS: NodeLifecycleTimings = {
   nodeMonitorPeriodMs: 5_000,
-  nodeMonitorGracePeriodMs: 40_000,
+  nodeMonitorGracePeriodMs: 50_000,
   nodeStartupGracePeriodMs: 60_000,
   evictionRate: 0.1,
   secondaryEvictionRate: 0.01,

@@ -38,7 +38,7 @@ import {
   type VolumeSpec,
 } from './volumes';
 
-export const KUBELET_VERSION = 'v1.31.4';
+export const KUBELET_VERSION = 'v1.32.4';
 
 /** The kubelet's defaults (KubeletConfiguration v1beta1). */
 export const KUBELET_DEFAULTS = {
