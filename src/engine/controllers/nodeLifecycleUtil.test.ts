@@ -100,13 +100,13 @@ describe('node health', () => {
     let h = observeNodeHealth(undefined, ready('2025-01-01T00:00:00Z'), 0, 1_000, 5_000, t);
     expect(h.health.probeMs).toBe(5_000);
     // Same heartbeat, same lease: nothing new, the clock runs.
-    h = observeNodeHealth(h.health, ready('2025-01-01T00:00:00Z'), 0, 1_000, 45_000, t);
+    h = observeNodeHealth(h.health, ready('2025-01-01T00:00:00Z'), 0, 1_000, 55_000, t);
     expect(h.expired).toBe(false);
-    h = observeNodeHealth(h.health, ready('2025-01-01T00:00:00Z'), 0, 1_000, 45_001, t);
+    h = observeNodeHealth(h.health, ready('2025-01-01T00:00:00Z'), 0, 1_000, 55_001, t);
     expect(h.expired).toBe(true);
     // A renewed Lease counts as a heartbeat, whatever the kubelet's clock says.
-    h = observeNodeHealth(h.health, ready('2025-01-01T00:00:00Z'), 0, 900_000, 50_000, t);
-    expect([h.health.probeMs, h.expired]).toEqual([50_000, false]);
+    h = observeNodeHealth(h.health, ready('2025-01-01T00:00:00Z'), 0, 900_000, 60_000, t);
+    expect([h.health.probeMs, h.expired]).toEqual([60_000, false]);
   });
 
   it('gives a node with no Ready condition the startup grace period from its creation', () => {
