@@ -4,7 +4,6 @@ import type { KubeObject } from '../engine/apiserver/apiObjects';
 import { resourceForKind } from '../engine/apiserver/resources';
 import type { ResourceType } from '../engine/apiserver/resources';
 import {
-  base64Utf8,
   containerNameForImage,
   createConfigMap,
   createDeployment,
@@ -201,15 +200,6 @@ describe('kubectl create secret generic', () => {
     expect(createSecretGeneric([], { fromLiteral: [] })).toEqual({
       error: "error: exactly one NAME is required, got 0\nSee 'kubectl create secret generic -h' for help and examples",
     });
-  });
-});
-
-describe('base64Utf8', () => {
-  it('pads like Go and encodes multi-byte characters as UTF-8', () => {
-    expect(base64Utf8('')).toBe('');
-    expect(base64Utf8('ab')).toBe('YWI=');
-    expect(base64Utf8('€')).toBe('4oKs');
-    expect(base64Utf8('😀')).toBe('8J+YgA==');
   });
 });
 

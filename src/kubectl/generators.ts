@@ -1,5 +1,6 @@
 import type { KubeObject, ObjectMeta, Status } from '../engine/apiserver/apiObjects';
 import { resourceForKind } from '../engine/apiserver/resources';
+import { encodeBase64 } from '../engine/encoding';
 import { formatStatus, objectRef } from './printers';
 
 /**
@@ -98,27 +99,6 @@ function meta(name: string, namespace: string | undefined, labels?: Labels): Obj
   return m as ObjectMeta;
 }
 
-/** Go's encoding/json for []byte: standard base64 of the UTF-8 bytes. */
-export function base64Utf8(text: string): string {
-  const bytes: number[] = [];
-  for (const ch of text) {
-    let c = ch.codePointAt(0) ?? 0;
-    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate has no UTF-8 form
-    if (c < 0x80) bytes.push(c);
-    else if (c < 0x800) bytes.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) bytes.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else bytes.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const [a = 0, b = 0, c = 0] = bytes.slice(i, i + 3);
-    const n = (a << 16) | (b << 8) | c;
-    const left = bytes.length - i;
-    out += abc[n >> 18] + (abc[(n >> 12) & 63] ?? '') + (left > 1 ? abc[(n >> 6) & 63] : '=') + (left > 2 ? abc[n & 63] : '=');
-  }
-  return out;
-}
 
 /** validation.IsConfigMapKey: the rules for ConfigMap and Secret keys. */
 function configMapKeyErrors(key: string): string[] {
@@ -277,7 +257,7 @@ export function createSecretGeneric(args: readonly string[], flags: SecretFlags)
     // Secret's wording differs from ConfigMap's: "not valid", no colon, errors joined by ";".
     if (errs.length > 0) return { error: `error: ${q(key)} is not valid key name for a Secret ${errs.join(';')}` };
     if (key in data) return { error: `error: cannot add key ${key}, another key by that name already exists` };
-    data[key] = base64Utf8(value);
+    data[key] = encodeBase64(value);
   }
   return {
     object: {

@@ -163,7 +163,12 @@ class WatchCache {
       const values = new Set<string>();
       if (e.object !== undefined) values.add(this.trigger(e.object));
       if (e.prev !== undefined) values.add(this.trigger(e.prev));
-      for (const v of values) if (this.indexed.has(v)) byValue.set(v, [...(byValue.get(v) ?? []), e]);
+      for (const v of values) {
+        if (!this.indexed.has(v)) continue;
+        const events = byValue.get(v);
+        if (events === undefined) byValue.set(v, [e]);
+        else events.push(e);
+      }
     }
     for (const [v, events] of byValue) for (const s of [...(this.indexed.get(v) ?? [])]) s(events);
   }

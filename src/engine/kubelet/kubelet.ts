@@ -1,3 +1,4 @@
+import { decodeBase64 } from '../encoding';
 import type { ApiClient } from '../apiserver/apiClient';
 import type { KubeObject } from '../apiserver/apiObjects';
 import { type ContainerLogsRequest, type ContainerLogsResponse, KUBELET_PORT, KubeletMsg, KubeletStatsMsg, type ResourceSample, type ResourceStatsRequest, type ResourceStatsResponse } from '../apiserver/apiProtocol';
@@ -19,7 +20,6 @@ import {
   claimOf,
   claimProblem,
   ContainerFs,
-  decodeBase64,
   expandSubPath,
   imageFiles,
   isApiDataVolume,

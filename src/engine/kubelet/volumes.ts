@@ -1,4 +1,5 @@
 import type { KubeObject } from '../apiserver/apiObjects';
+import { decodeBase64, encodeBase64 } from '../encoding';
 import { bytes, milliCpu } from '../quantity';
 import { VIRTUAL_EPOCH_MS } from '../virtualTime';
 import { programWrites, unixDate, type FileRead, type Program, type ProgramFiles } from './process';
@@ -303,63 +304,9 @@ export function serviceAccountToken(pod: KubeObject, audience: string | undefine
   return `${header}.${base64Url(JSON.stringify(claims))}.${base64Url(`kubeplay-signature:${pod.metadata.uid ?? ''}:${iat}`)}`;
 }
 
-// ---- base64 and UTF-8 ----
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Decodes base64 to text (UTF-8; bytes that are not valid UTF-8 come out as U+FFFD). */
-export function decodeBase64(s: string): string {
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s.replace(/=+$/, '')) {
-    const v = B64.indexOf(ch);
-    if (v < 0) continue;
-    value = ((value << 6) | v) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((value >> bits) & 0xff);
-    }
-  }
-  return utf8Decode(out);
-}
-
-function utf8Decode(b: readonly number[]): string {
-  let s = '';
-  for (let i = 0; i < b.length; ) {
-    const c = b[i] ?? 0;
-    const n = c < 0x80 ? 0 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : -1;
-    const tail = b.slice(i + 1, i + 1 + Math.max(n, 0));
-    if (n < 0 || tail.length < n || tail.some((x) => (x & 0xc0) !== 0x80)) {
-      s += '\ufffd';
-      i++;
-      continue;
-    }
-    let cp = n === 0 ? c : c & (0x3f >> n);
-    for (const x of tail) cp = (cp << 6) | (x & 0x3f);
-    s += String.fromCodePoint(cp);
-    i += n + 1;
-  }
-  return s;
-}
-
+/** Base64url without padding, as a JWT's parts are written. */
 function base64Url(text: string): string {
-  const data: number[] = [];
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (cp < 0x80) data.push(cp);
-    else if (cp < 0x800) data.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-    else if (cp < 0x10000) data.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-    else data.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-  }
-  let out = '';
-  for (let i = 0; i < data.length; i += 3) {
-    const n = ((data[i] ?? 0) << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0);
-    const chars = Math.ceil(((Math.min(3, data.length - i)) * 8) / 6);
-    for (let k = 0; k < chars; k++) out += B64[(n >> (18 - 6 * k)) & 0x3f] ?? '';
-  }
-  return out.replace(/\+/g, '-').replace(/\//g, '_');
+  return encodeBase64(text).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 // ---- paths ----

@@ -3,6 +3,7 @@
  * these kinds would fall to the generic describer, which kubectl never uses for them).
  */
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
+import { decodeBase64 } from '../../engine/encoding';
 import { type DescribeWriter, byteOrder, list, meta, obj, rfc1123z, status as statusOf, str, writeAnnotations, writeLabels } from './format';
 
 /** ConfigMap: each key, a `----` rule and its value; binary keys by size. (kubectl 1.31 walks a Go map; sorted here.) */
@@ -30,24 +31,6 @@ const base64Length = (b64: string): number => {
   const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
   return Math.floor((clean.length * 3) / 4) - padding;
 };
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Base64 to text, byte by byte (a service account token is ASCII). */
-function decodeBase64(b64: string): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const c of b64.replace(/[\s=]/g, '')) {
-    value = (value << 6) | Math.max(0, B64.indexOf(c));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += String.fromCharCode((value >> bits) & 0xff);
-    }
-  }
-  return out;
-}
 
 /** Secret: type, then each key with its size (a service account token is shown). No events. */
 export function describeSecret(w: DescribeWriter, secret: KubeObject): void {

@@ -1,3 +1,4 @@
+import { encodeBase64 } from '../../engine/encoding';
 import type { EtcdctlFlags } from './etcdctl';
 import { type CommandResult, COMMAND_TIMEOUT_MS, type EtcdctlEnv, resolveEndpoints } from './etcdctlEnv';
 
@@ -17,16 +18,10 @@ export function get(env: EtcdctlEnv, args: string[], flags: EtcdctlFlags, done: 
     if (o.result.kind !== 'range') return done({ exitCode: 1, stdout: '', stderr: 'Error: unexpected answer\n' });
     const kvs = o.result.range.kvs;
     if (flags.writeOut === 'json') {
-      return done({ exitCode: 0, stdout: `${JSON.stringify({ header: { revision: o.result.range.revision }, kvs: kvs.map((kv) => ({ key: base64(kv.key), create_revision: kv.createRevision, mod_revision: kv.modRevision, version: kv.version, ...(flags.keysOnly ? {} : { value: base64(kv.value) }) })), count: kvs.length })}\n`, stderr: '' });
+      return done({ exitCode: 0, stdout: `${JSON.stringify({ header: { revision: o.result.range.revision }, kvs: kvs.map((kv) => ({ key: encodeBase64(kv.key), create_revision: kv.createRevision, mod_revision: kv.modRevision, version: kv.version, ...(flags.keysOnly ? {} : { value: encodeBase64(kv.value) }) })), count: kvs.length })}\n`, stderr: '' });
     }
     const stdout = kvs.map((kv) => (flags.keysOnly ? `${kv.key}\n\n` : `${kv.key}\n${kv.value}\n`)).join('');
     done({ exitCode: 0, stdout, stderr: '' });
   });
 }
 
-/** etcdctl's JSON carries keys and values as base64 of their bytes. */
-function base64(s: string): string {
-  let bin = '';
-  for (const b of new TextEncoder().encode(s)) bin += String.fromCharCode(b);
-  return btoa(bin);
-}

@@ -31,8 +31,8 @@ interface Constraint {
   maxSkew: number;
   topologyKey: string;
   selector: Selector;
-  /** The selector as text: node counts are remembered under it (with the namespace). */
-  selectorKey: string;
+  /** The namespace and selector as text: what per-node counts are remembered under. */
+  countKey: string;
   minDomains: number;
   honorNodeAffinity: boolean;
   honorTaints: boolean;
@@ -49,14 +49,13 @@ function fromSpec(c: TopologySpreadConstraint, podLabels: Labels): Constraint {
   return {
     maxSkew: c.maxSkew,
     topologyKey: c.topologyKey,
-    ...selectorAndKey(withLabels(labelSelector(c.labelSelector), extra)),
+    selector: withLabels(labelSelector(c.labelSelector), extra),
+    countKey: '',
     minDomains: c.minDomains ?? 1,
     honorNodeAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
     honorTaints: c.nodeTaintsPolicy === 'Honor',
   };
 }
-
-const selectorAndKey = (selector: Selector): { selector: Selector; selectorKey: string } => ({ selector, selectorKey: JSON.stringify(selector) });
 
 const sameNamespace = (list: readonly KubeObject[] | undefined, ns: string): KubeObject[] => (list ?? []).filter((o) => o.metadata.namespace === ns);
 
@@ -87,8 +86,7 @@ function defaultSelector(cycle: Cycle): Selector {
 
 /** The constraints for one action; the system defaults only for a pod that has none at all. */
 function constraintsFor(cycle: Cycle, action: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] {
-  // The namespace goes into the key the per-node counts are kept under.
-  return constraintsOf(cycle, action).map((c) => ({ ...c, selectorKey: `${cycle.pod.namespace}\0${c.selectorKey}` }));
+  return constraintsOf(cycle, action).map((c) => ({ ...c, countKey: `${cycle.pod.namespace}\0${JSON.stringify(c.selector)}` }));
 }
 
 function constraintsOf(cycle: Cycle, action: 'DoNotSchedule' | 'ScheduleAnyway'): Constraint[] {
@@ -97,8 +95,7 @@ function constraintsOf(cycle: Cycle, action: 'DoNotSchedule' | 'ScheduleAnyway')
   if (action === 'DoNotSchedule') return [];
   const selector = defaultSelector(cycle);
   if (selector === null || selector.length === 0) return [];
-  const keyed = selectorAndKey(selector);
-  return SYSTEM_DEFAULTS.map((d) => ({ ...d, ...keyed, minDomains: 1, honorNodeAffinity: true, honorTaints: false }));
+  return SYSTEM_DEFAULTS.map((d) => ({ ...d, selector, countKey: '', minDomains: 1, honorNodeAffinity: true, honorTaints: false }));
 }
 
 const hasAllKeys = (node: NodeInfo, cs: readonly Constraint[]): boolean => cs.every((c) => node.labels[c.topologyKey] !== undefined);
@@ -120,7 +117,7 @@ function countMatching(node: NodeInfo, c: Constraint, namespace: string): number
     memo = new Map();
     counted.set(node, memo);
   }
-  const key = c.selectorKey;
+  const key = c.countKey;
   let n = memo.get(key);
   if (n === undefined) {
     n = 0;
