@@ -10,7 +10,13 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: true,
+    // Monaco's chunk is large by nature and loads lazily, after the cluster is on screen.
+    chunkSizeWarningLimit: 4096,
   },
+  // The engine runs in a module worker.
+  worker: { format: 'es' },
+  // Without this the dev server's first load re-optimises monaco-yaml's worker, reloads, and loses markers.
+  optimizeDeps: { include: ['monaco-yaml/yaml.worker.js', 'monaco-editor/esm/vs/editor/editor.api.js', 'monaco-yaml'] },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

@@ -1,8 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Cluster, runDeterminismProbe } from './engine';
 import { App } from './ui/App';
-import { startEngineHost } from './ui/engineHost';
+import { connectEngine, EngineContext, workerPort } from './ui/engineClient';
 import { appStore } from './ui/store';
 import type { KubeplayTestHook } from './ui/testHook';
 import './ui/styles.css';
@@ -10,20 +9,24 @@ import './ui/styles.css';
 /** The sandbox's seed until scenarios and share links choose one. */
 const DEFAULT_SEED = 1;
 
-const hook: KubeplayTestHook = { runDeterminismProbe };
-window.kubeplay = hook;
-
+const worker = new Worker(new URL('./ui/engine/worker.ts', import.meta.url), { type: 'module', name: 'kubeplay-engine' });
+const engine = connectEngine(workerPort(worker), appStore);
 appStore.getState().setSeed(DEFAULT_SEED);
-const host = startEngineHost(new Cluster({ seed: DEFAULT_SEED }), appStore);
-// In the dev server a hot reload of this module would otherwise leave a second frame loop running.
-import.meta.hot?.dispose(() => {
-  host.dispose();
-});
+
+const hook: KubeplayTestHook = {
+  // Loaded on demand: the engine is not part of the page's bundle.
+  runDeterminismProbe: async (seed, steps) => (await import('./engine/determinismProbe')).runDeterminismProbe(seed, steps),
+  engine,
+  store: appStore,
+};
+window.kubeplay = hook;
 
 const rootElement = document.getElementById('root');
 if (rootElement === null) throw new Error('index.html has no #root element');
 createRoot(rootElement).render(
   <StrictMode>
-    <App />
+    <EngineContext.Provider value={engine}>
+      <App />
+    </EngineContext.Provider>
   </StrictMode>,
 );

@@ -33,3 +33,4 @@ export { DEFAULT_ETCD_SETTINGS, type EtcdMemberSnapshot, type EtcdSettings } fro
 export { EtcdClient, type ClientOutcome } from './store/etcdClient';
 export { EtcdError } from './store/etcdProtocol';
 export { installPingMesh } from './workloads/pingMesh';
+export { ClusterView } from './clusterView';

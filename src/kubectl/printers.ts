@@ -154,7 +154,7 @@ const IMAGES = wide('IMAGES', (x) => containerCells(template(x)).images);
 const SELECTOR = wide('SELECTOR', (x) => formatSelector(spec(x).selector));
 
 /** printPod: the STATUS column is the phase, overridden by the reason a container reports. */
-function podCells(x: KubeObject, now: number): { ready: string; reason: string; restarts: string } {
+export function podCells(x: KubeObject, now: number): { ready: string; reason: string; restarts: string } {
   const st = status(x);
   const phase = str(st.phase);
   let reason = str(st.reason) || phase || 'Pending';

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 
 interface PanelProps {
-  /** Grid area and test id. */
-  area: 'editor' | 'console' | 'inspector' | 'map';
+  /** The panel's name: its CSS modifier and test id (`panel-editor`). */
+  area: string;
   title: string;
-  /** Shown at the right of the panel header. */
+  /** Controls at the right of the panel header. */
   actions?: ReactNode;
   children: ReactNode;
 }
@@ -18,14 +18,14 @@ export function Panel({ area, title, actions, children }: PanelProps) {
         <h2 id={headingId} className="panel__title">
           {title}
         </h2>
-        {actions}
+        {actions === undefined ? null : <div className="panel__actions">{actions}</div>}
       </header>
       <div className="panel__body">{children}</div>
     </section>
   );
 }
 
-/** The body of a region that a later version fills: one muted line saying what goes there. */
+/** The body of a region that is not filled yet: one muted line saying what goes there. */
 export function Placeholder({ children }: { children: ReactNode }) {
   return <p className="placeholder">{children}</p>;
 }

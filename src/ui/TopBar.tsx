@@ -1,43 +1,36 @@
-import { PlaybackControls } from './PlaybackControls';
+import './topbar.css';
 import { useAppStore } from './store';
-import { VirtualClock } from './VirtualClock';
+import { TimeControls } from './timeline/TimeControls';
+import { TopologyPicker } from './TopologyPicker';
 
 export function TopBar() {
   const seed = useAppStore((s) => s.seed);
-  const events = useAppStore((s) => s.snapshot.eventsProcessed);
-  const pending = useAppStore((s) => s.snapshot.pendingEvents);
+  const quorum = useAppStore((s) => s.quorum);
+  const masters = useAppStore((s) => s.snapshot.etcd.length);
+  const workers = useAppStore((s) => s.snapshot.nodes.length) - masters;
   return (
     <header className="topbar">
       <div className="topbar__brand">
         <Logo />
         <h1 className="topbar__title">Kubeplay</h1>
-        <span className="topbar__tagline">a Kubernetes cluster in your browser</span>
       </div>
-      <div className="topbar__time">
-        <VirtualClock />
-        <PlaybackControls />
+      <TimeControls />
+      <div className="topbar__right">
+        <span className={`quorum-badge ${quorum ? 'is-ok' : 'is-lost'}`} data-testid="quorum-badge" role="status">
+          {quorum ? 'control plane: quorum' : 'no quorum: writes are refused'}
+        </span>
+        <TopologyPicker />
+        <span className="topbar__meta mono" title="The seed of this cluster's randomness: the same seed and actions replay the same run">
+          {`${masters}m · ${workers}w · seed ${String(seed)}`}
+        </span>
       </div>
-      <dl className="topbar__stats">
-        <Stat label="seed" value={String(seed)} />
-        <Stat label="events" value={events.toLocaleString('en-US')} />
-        <Stat label="pending" value={pending.toLocaleString('en-US')} />
-      </dl>
     </header>
-  );
-}
-
-function Stat({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="stat">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
   );
 }
 
 function Logo() {
   return (
-    <svg className="topbar__logo" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+    <svg className="topbar__logo" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
       <path d="M12 1.8 21 6.9v10.2L12 22.2 3 17.1V6.9z" fill="none" stroke="currentColor" strokeWidth="1.8" />
       <circle cx="12" cy="12" r="3.2" fill="currentColor" />
     </svg>

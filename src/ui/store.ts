@@ -1,6 +1,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ClusterSnapshot, NodeSnapshot } from '../engine';
+import type { ClusterSnapshot } from '../engine';
+import type { ClusterModel, EventRecord, Frame, LoggedAction, ObjectRef, ReplicaSample } from './protocol';
 
 /** The playback speeds the learner can pick: virtual milliseconds per wall-clock millisecond. */
 export const SPEEDS = [1, 2, 5, 10, 50, 100, 500] as const;
@@ -10,7 +11,12 @@ export function isSpeed(value: number): value is Speed {
   return (SPEEDS as readonly number[]).includes(value);
 }
 
-/** What the map shows before the engine host publishes its first snapshot. */
+/** The timeline keeps this many Kubernetes Events (the API server keeps them one hour). */
+export const EVENTS_KEPT = 2_000;
+/** Samples kept per workload for the desired-vs-ready chart. */
+export const SAMPLES_KEPT = 600;
+
+/** What the map shows before the engine publishes its first frame. */
 export const EMPTY_SNAPSHOT: ClusterSnapshot = {
   now: 0,
   eventsProcessed: 0,
@@ -23,32 +29,108 @@ export const EMPTY_SNAPSHOT: ClusterSnapshot = {
   raftInFlight: [],
 };
 
-// ---- engine slice -----------------------------------------------------------
+export const EMPTY_MODEL: ClusterModel = {
+  revision: 0,
+  nodes: [],
+  pods: [],
+  workloads: [],
+  leases: { scheduler: null, controllerManager: null },
+  names: {},
+};
+
+// ---- engine slice: what the worker last published ----------------------------------------
 
 export interface EngineSlice {
   /** The seed of the running cluster, shown so a session can be reproduced. */
   seed: number | string;
-  /** The latest snapshot the engine host published. */
   snapshot: ClusterSnapshot;
-  /** Set when the engine threw (e.g. a runaway loop); playback stops until it is cleared. */
-  engineError: string | null;
-  publishSnapshot: (snapshot: ClusterSnapshot) => void;
-  setSeed: (seed: number | string) => void;
-  reportEngineError: (message: string) => void;
-}
-
-// ---- playback slice ---------------------------------------------------------
-
-export interface PlaybackSlice {
+  model: ClusterModel;
+  quorum: boolean;
   playing: boolean;
   speed: Speed;
-  play: () => void;
-  pause: () => void;
-  togglePlay: () => void;
-  setSpeed: (speed: Speed) => void;
+  achievedSpeed: number;
+  /** Kubernetes Events seen so far, oldest first (at most EVENTS_KEPT). */
+  events: readonly EventRecord[];
+  /** Desired vs ready replicas over time, per workload ("Deployment/default/web"). */
+  samples: Readonly<Record<string, readonly ReplicaSample[]>>;
+  /** Every action the learner took, with its virtual time. */
+  log: readonly LoggedAction[];
+  /** Set when the engine threw; playback stops. */
+  engineError: string | null;
+  applyFrame: (frame: Frame) => void;
+  setSeed: (seed: number | string) => void;
+  /** Forget the old cluster's events, samples and log (a new topology was picked). */
+  resetEngineState: () => void;
 }
 
-export type AppState = EngineSlice & PlaybackSlice;
+// ---- selection slice ---------------------------------------------------------------------------
+
+export interface SelectionSlice {
+  /** The object the inspector shows. */
+  selected: ObjectRef | null;
+  select: (ref: ObjectRef | null) => void;
+}
+
+// ---- console slice --------------------------------------------------------------------------
+
+export interface ConsoleLine {
+  readonly id: number;
+  readonly kind: 'input' | 'stdout' | 'stderr' | 'info';
+  readonly text: string;
+  /** Virtual ms, for inputs. */
+  readonly atMs?: number;
+}
+
+export interface ConsoleSlice {
+  consoleLines: readonly ConsoleLine[];
+  /** Commands typed, oldest first. */
+  history: readonly string[];
+  appendConsole: (lines: readonly Omit<ConsoleLine, 'id'>[]) => void;
+  clearConsole: () => void;
+  pushHistory: (line: string) => void;
+}
+
+// ---- editor slice -----------------------------------------------------------------------------
+
+export interface EditorTab {
+  /** A file name: what `kubectl apply -f NAME` in the console reads. */
+  readonly name: string;
+  readonly text: string;
+}
+
+/** An error the API server (or the YAML parser) reported, placed at a line of a tab. */
+export interface EditorProblem {
+  readonly tab: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+export interface EditorSlice {
+  tabs: readonly EditorTab[];
+  activeTab: string;
+  /** Errors from the last apply of each tab (cleared when the tab's text changes). */
+  problems: readonly EditorProblem[];
+  setTabs: (tabs: readonly EditorTab[], active?: string) => void;
+  setTabText: (name: string, text: string) => void;
+  setActiveTab: (name: string) => void;
+  /** Closes a tab (never the last one); the other tabs keep their problems. */
+  removeTab: (name: string) => void;
+  setProblems: (tab: string, problems: readonly EditorProblem[]) => void;
+}
+
+// ---- layout slice ---------------------------------------------------------------------------
+
+export interface LayoutSlice {
+  /** Widths and heights of the resizable regions, in CSS pixels. */
+  layout: { editorWidth: number; sideWidth: number; bottomHeight: number };
+  setLayout: (patch: Partial<LayoutSlice['layout']>) => void;
+  /** The topology picker dialog is open. */
+  topologyOpen: boolean;
+  setTopologyOpen: (open: boolean) => void;
+}
+
+export type AppState = EngineSlice & SelectionSlice & ConsoleSlice & EditorSlice & LayoutSlice;
 export type AppStore = StoreApi<AppState>;
 
 type Slice<T> = StateCreator<AppState, [], [], T>;
@@ -56,35 +138,111 @@ type Slice<T> = StateCreator<AppState, [], [], T>;
 const createEngineSlice: Slice<EngineSlice> = (set) => ({
   seed: 0,
   snapshot: EMPTY_SNAPSHOT,
+  model: EMPTY_MODEL,
+  quorum: true,
+  playing: true,
+  speed: 1,
+  achievedSpeed: 0,
+  events: [],
+  samples: {},
+  log: [],
   engineError: null,
-  publishSnapshot: (next) => {
-    set((s) => ({ snapshot: shareUnchanged(s.snapshot, next) }));
+  applyFrame: (frame) => {
+    set((s) => {
+      const next: Partial<AppState> = {
+        snapshot: frame.snapshot,
+        quorum: frame.quorum,
+        playing: frame.playing,
+        speed: isSpeed(frame.speed) ? frame.speed : s.speed,
+        achievedSpeed: frame.achievedSpeed,
+        engineError: frame.engineError,
+      };
+      if (frame.model !== undefined) next.model = frame.model;
+      if (frame.newEvents.length > 0) next.events = capped([...s.events, ...frame.newEvents], EVENTS_KEPT);
+      if (frame.newLog.length > 0) next.log = [...s.log, ...frame.newLog];
+      const keys = Object.keys(frame.newSamples);
+      if (keys.length > 0) {
+        const samples: Record<string, readonly ReplicaSample[]> = { ...s.samples };
+        for (const k of keys) samples[k] = capped([...(samples[k] ?? []), ...(frame.newSamples[k] ?? [])], SAMPLES_KEPT);
+        next.samples = samples;
+      }
+      return next;
+    });
   },
   setSeed: (seed) => {
     set({ seed });
   },
-  reportEngineError: (message) => {
-    set({ engineError: message, playing: false });
+  resetEngineState: () => {
+    set({ events: [], samples: {}, log: [], model: EMPTY_MODEL, snapshot: EMPTY_SNAPSHOT, selected: null, engineError: null });
   },
 });
 
-const createPlaybackSlice: Slice<PlaybackSlice> = (set, get) => ({
-  // Start playing so the learner sees time move as soon as the page opens.
-  playing: true,
-  speed: 1,
-  play: () => {
-    if (get().engineError === null) set({ playing: true });
+const createSelectionSlice: Slice<SelectionSlice> = (set) => ({
+  selected: null,
+  select: (ref) => {
+    set({ selected: ref });
   },
-  pause: () => {
-    set({ playing: false });
+});
+
+/** The console keeps this many lines; older ones scroll away for good. */
+export const CONSOLE_LINES_KEPT = 5_000;
+export const HISTORY_KEPT = 500;
+
+const createConsoleSlice: Slice<ConsoleSlice> = (set) => {
+  let nextId = 1;
+  return {
+    consoleLines: [],
+    history: [],
+    appendConsole: (lines) => {
+      set((s) => ({ consoleLines: capped([...s.consoleLines, ...lines.map((l) => ({ ...l, id: nextId++ }))], CONSOLE_LINES_KEPT) }));
+    },
+    clearConsole: () => {
+      set({ consoleLines: [] });
+    },
+    pushHistory: (line) => {
+      set((s) => (line.trim() === '' || s.history[s.history.length - 1] === line ? s : { history: capped([...s.history, line], HISTORY_KEPT) }));
+    },
+  };
+};
+
+const createEditorSlice: Slice<EditorSlice> = (set) => ({
+  tabs: [],
+  activeTab: '',
+  problems: [],
+  setTabs: (tabs, active) => {
+    set({ tabs, activeTab: active ?? tabs[0]?.name ?? '', problems: [] });
   },
-  togglePlay: () => {
-    if (get().playing) get().pause();
-    else get().play();
+  setTabText: (name, text) => {
+    set((s) => ({
+      tabs: s.tabs.map((t) => (t.name === name ? { ...t, text } : t)),
+      problems: s.problems.some((p) => p.tab === name) ? s.problems.filter((p) => p.tab !== name) : s.problems,
+    }));
   },
-  setSpeed: (speed) => {
-    if (!isSpeed(speed)) throw new RangeError(`speed must be one of ${SPEEDS.join(', ')}, got ${String(speed)}`);
-    set({ speed });
+  setActiveTab: (name) => {
+    set({ activeTab: name });
+  },
+  removeTab: (name) => {
+    set((s) => {
+      const i = s.tabs.findIndex((t) => t.name === name);
+      if (i < 0 || s.tabs.length <= 1) return s;
+      const tabs = s.tabs.filter((t) => t.name !== name);
+      const activeTab = s.activeTab === name ? (tabs[Math.min(i, tabs.length - 1)]?.name ?? '') : s.activeTab;
+      return { tabs, activeTab, problems: s.problems.filter((p) => p.tab !== name) };
+    });
+  },
+  setProblems: (tab, problems) => {
+    set((s) => ({ problems: [...s.problems.filter((p) => p.tab !== tab), ...problems] }));
+  },
+});
+
+const createLayoutSlice: Slice<LayoutSlice> = (set) => ({
+  layout: { editorWidth: 400, sideWidth: 330, bottomHeight: 210 },
+  setLayout: (patch) => {
+    set((s) => ({ layout: { ...s.layout, ...patch } }));
+  },
+  topologyOpen: false,
+  setTopologyOpen: (open) => {
+    set({ topologyOpen: open });
   },
 });
 
@@ -92,7 +250,10 @@ const createPlaybackSlice: Slice<PlaybackSlice> = (set, get) => ({
 export function createAppStore(): AppStore {
   return createStore<AppState>()((...a) => ({
     ...createEngineSlice(...a),
-    ...createPlaybackSlice(...a),
+    ...createSelectionSlice(...a),
+    ...createConsoleSlice(...a),
+    ...createEditorSlice(...a),
+    ...createLayoutSlice(...a),
   }));
 }
 
@@ -103,56 +264,6 @@ export function useAppStore<T>(selector: (state: AppState) => T): T {
   return useStore(appStore, selector);
 }
 
-// ---- structural sharing -------------------------------------------------------
-
-/**
- * Keeps the previous snapshot's arrays when their contents did not change, so a
- * view that selects `snapshot.nodes` does not re-render on every frame just
- * because the clock moved.
- */
-function shareUnchanged(prev: ClusterSnapshot, next: ClusterSnapshot): ClusterSnapshot {
-  const zones = sameStrings(prev.zones, next.zones) ? prev.zones : next.zones;
-  const nodes = sameNodes(prev.nodes, next.nodes) ? prev.nodes : next.nodes;
-  const partition = samePartition(prev.partition, next.partition) ? prev.partition : next.partition;
-  const n = next.network;
-  const p = prev.network;
-  const network =
-    n.sent === p.sent && n.delivered === p.delivered && n.dropped === p.dropped && n.duplicated === p.duplicated
-      ? p
-      : n;
-  return { ...next, zones, nodes, partition, network };
-}
-
-function sameStrings(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function sameNodes(a: readonly NodeSnapshot[], b: readonly NodeSnapshot[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined) return false;
-    if (
-      x.name !== y.name ||
-      x.role !== y.role ||
-      x.zone !== y.zone ||
-      x.cpu !== y.cpu ||
-      x.memory !== y.memory ||
-      x.maxPods !== y.maxPods ||
-      x.alive !== y.alive ||
-      x.partitionGroup !== y.partitionGroup
-    ) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function samePartition(
-  a: readonly (readonly string[])[] | null,
-  b: readonly (readonly string[])[] | null,
-): boolean {
-  if (a === null || b === null) return a === b;
-  return a.length === b.length && a.every((g, i) => sameStrings(g, b[i] ?? []));
+function capped<T>(items: T[], max: number): T[] {
+  return items.length > max ? items.slice(items.length - max) : items;
 }

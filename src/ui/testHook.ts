@@ -1,11 +1,15 @@
-import type { runDeterminismProbe } from '../engine';
+import type { ProbeResult } from '../engine';
+import type { EngineClient } from './engineClient';
+import type { AppStore } from './store';
 
 /**
- * What the page exposes on `window.kubeplay` for end-to-end tests: they run
- * engine code inside the browser and compare it with Node.
+ * What the page exposes on `window.kubeplay` for end-to-end tests and the UI benchmark: the
+ * determinism probe (run in the page, compared with Node), the engine client and the store.
  */
 export interface KubeplayTestHook {
-  runDeterminismProbe: typeof runDeterminismProbe;
+  runDeterminismProbe: (seed: number | string, untilMs?: number) => Promise<ProbeResult>;
+  engine: EngineClient;
+  store: AppStore;
 }
 
 declare global {

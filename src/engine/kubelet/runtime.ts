@@ -198,6 +198,14 @@ export class ContainerRuntime {
     c.timer = this.later(ms, `stop ${c.name} on ${this.node}`, () => this.exit(c, prompt && ms < graceMs ? 0 : 137, prompt && ms < graceMs ? 'Completed' : 'Error'));
   }
 
+  /** The main process dies at once (a crash, or `kill -9 1` inside): exit 137, as containerd reports a SIGKILL. */
+  crash(id: string): void {
+    const c = this.containers.get(id);
+    if (c === undefined || c.finishedAt !== undefined || c.startedAt === undefined) return;
+    if (c.timer) this.cancel(c.timer);
+    this.exit(c, 137, 'Error');
+  }
+
   /** The host died: every process is gone, and what was in memory (tmpfs volumes); images and disk volumes stay. */
   wipe(): void {
     for (const t of this.timers) this.world.cancel(t);

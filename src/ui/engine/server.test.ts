@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CLUSTER_SPEC } from '../../engine/topology';
+import type { Frame } from '../protocol';
+import { replayLog } from './replay';
+import { EngineServer } from './server';
+
+/** A wall clock the test moves by hand. */
+function fakeClock(): { now: () => number; advance: (ms: number) => void } {
+  let t = 0;
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+function newServer(seed: number | string = 1): { server: EngineServer; clock: ReturnType<typeof fakeClock> } {
+  const clock = fakeClock();
+  return { server: new EngineServer(DEFAULT_CLUSTER_SPEC, seed, clock), clock };
+}
+
+/** Plays `virtualMs` at 500× in 16 ms wall frames with an unlimited budget; returns the frames. */
+function play(server: EngineServer, clock: ReturnType<typeof fakeClock>, virtualMs: number): Frame[] {
+  server.time({ type: 'speed', speed: 500 });
+  server.time({ type: 'play' });
+  const frames: Frame[] = [];
+  const end = server.current.world.now + virtualMs;
+  while (server.current.world.now < end) {
+    clock.advance(16);
+    const f = server.tick(Infinity);
+    if (f !== null) frames.push(f);
+  }
+  return frames;
+}
+
+describe('EngineServer', () => {
+  it('plays virtual time at the chosen speed against the wall clock', () => {
+    const { server, clock } = newServer();
+    server.time({ type: 'speed', speed: 10 });
+    const t0 = server.current.world.now;
+    clock.advance(100);
+    server.tick(Infinity);
+    expect(server.current.world.now - t0).toBe(1_000);
+    server.time({ type: 'pause' });
+    expect(server.tick(Infinity)?.playing).toBe(false);
+    clock.advance(100);
+    // Paused and nothing new: no frame at all.
+    expect(server.tick(Infinity)).toBeNull();
+    expect(server.current.world.now - t0).toBe(1_000);
+  });
+
+  it('runs a kubectl action to its end, logs it at its virtual time and shows the pods it made', () => {
+    const { server, clock } = newServer();
+    play(server, clock, 15_000);
+    const at = server.current.world.now;
+    const out = server.dispatch({ type: 'kubectl', command: 'create deployment web --image=nginx --replicas=3' });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toBe('deployment.apps/web created\n');
+    expect(out.startedAtMs).toBe(at);
+    expect(out.endedAtMs).toBeGreaterThan(at);
+    const logged = server.actionLog().find((e) => e.action.type === 'kubectl');
+    expect(logged).toEqual({ atMs: at, action: { type: 'kubectl', command: 'create deployment web --image=nginx --replicas=3' } });
+    const frames = play(server, clock, 20_000);
+    const model = [...frames].reverse().find((f) => f.model !== undefined)?.model;
+    const pods = model?.pods.filter((p) => p.owner === 'Deployment/web') ?? [];
+    expect(pods).toHaveLength(3);
+    expect(pods.every((p) => p.status === 'Running' && p.ready && p.nodeName.startsWith('worker-'))).toBe(true);
+    const web = model?.workloads.find((w) => w.kind === 'Deployment' && w.name === 'web');
+    expect(web).toMatchObject({ desired: 3, ready: 3, available: 3, converging: false });
+    // The events of the rollout reach the timeline, and the chart got samples ending at 3/3.
+    const events = frames.flatMap((f) => f.newEvents);
+    expect(events.some((e) => e.reason === 'ScalingReplicaSet' && e.object === 'Deployment/default/web')).toBe(true);
+    expect(events.some((e) => e.reason === 'Scheduled')).toBe(true);
+    const samples = frames.flatMap((f) => f.newSamples['Deployment/default/web'] ?? []);
+    expect(samples[samples.length - 1]).toMatchObject({ desired: 3, ready: 3 });
+    expect(samples.some((s) => s.ready < 3)).toBe(true);
+  });
+
+  it('reports lost quorum and refuses a write through the minority master, as kubectl would see it', () => {
+    const { server, clock } = newServer();
+    play(server, clock, 15_000);
+    server.dispatch({ type: 'kubectl', command: 'create deployment web --image=nginx --replicas=2' });
+    server.dispatch({ type: 'fault', fault: { partition: [['zone-a'], ['zone-b']] } });
+    play(server, clock, 5_000);
+    // master-3 is alone in zone-b: its API server cannot commit.
+    const minority = server.dispatch({ type: 'kubectl', command: '--context master-3 scale deploy web --replicas=5' });
+    expect(minority.exitCode).toBe(1);
+    expect(minority.stderr).toBe('Error from server: etcdserver: no leader\n');
+    const majority = server.dispatch({ type: 'kubectl', command: 'scale deploy web --replicas=5' });
+    expect(majority).toMatchObject({ exitCode: 0, stdout: 'deployment.apps/web scaled\n' });
+    expect(server.frame().quorum).toBe(true);
+    server.dispatch({ type: 'fault', fault: { kill: 'zone-a' } });
+    play(server, clock, 3_000);
+    expect(server.frame().quorum).toBe(false);
+  });
+
+  it('crashes a container; the kubelet restarts it and counts the restart', () => {
+    const { server, clock } = newServer();
+    play(server, clock, 15_000);
+    server.dispatch({ type: 'kubectl', command: 'run box --image=nginx' });
+    play(server, clock, 15_000);
+    const out = server.dispatch({ type: 'crashContainer', namespace: 'default', pod: 'box' });
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toMatch(/^container "box" of pod default\/box on worker-\d was killed \(exit code 137\)\n$/);
+    const frames = play(server, clock, 15_000);
+    const model = [...frames].reverse().find((f) => f.model !== undefined)?.model;
+    expect(model?.pods.find((p) => p.name === 'box')).toMatchObject({ restarts: 1, status: 'Running' });
+    expect(server.dispatch({ type: 'crashContainer', namespace: 'default', pod: 'nope' })).toMatchObject({ exitCode: 1, stderr: 'error: pods "nope" not found\n' });
+  });
+
+  it('steps to the next committed write and skips ahead to the next thing a learner would notice', () => {
+    const { server, clock } = newServer();
+    play(server, clock, 15_000);
+    server.time({ type: 'pause' });
+    const rev = (): number => Math.max(...server.current.cluster.etcd.members().map((m) => m.kv.revision));
+    const r0 = rev();
+    server.time({ type: 'step' });
+    expect(rev()).toBe(r0 + 1);
+    server.dispatch({ type: 'kubectl', command: 'create deployment web --image=nginx' });
+    const before = server.current.world.now;
+    server.time({ type: 'skip' });
+    // The first thing to see: the Deployment controller scaling up, recorded as an Event within a second or so.
+    expect(server.current.world.now - before).toBeLessThan(5_000);
+    const events = server.frame().newEvents;
+    expect(events.some((e) => e.reason === 'ScalingReplicaSet')).toBe(true);
+    expect(server.isPlaying).toBe(false);
+  });
+
+  it('turns a bad fault into an error on the console, not a crash', () => {
+    const { server } = newServer();
+    const out = server.dispatch({ type: 'fault', fault: { kill: 'worker-9' } });
+    expect(out.exitCode).toBe(1);
+    expect(out.stderr).toMatch(/^error: no host or zone named "worker-9"/);
+  });
+
+  it('replays: the action log, run again at its virtual times, gives the same cluster however the wall clock ran', () => {
+    const { server, clock } = newServer('replay');
+    server.time({ type: 'speed', speed: 100 });
+    // Uneven wall-clock frames, as a busy browser gives them.
+    const playTo = (ms: number): void => {
+      let i = 0;
+      while (server.current.world.now < ms) {
+        clock.advance([7, 16, 33, 5][i++ % 4] as number);
+        server.tick(Infinity);
+      }
+    };
+    playTo(12_000);
+    server.dispatch({ type: 'kubectl', command: 'create deployment web --image=nginx --replicas=4' });
+    playTo(25_000);
+    server.dispatch({ type: 'fault', fault: { kill: 'worker-1' } });
+    server.time({ type: 'skip' });
+    server.dispatch({ type: 'kubectl', command: 'scale deploy web --replicas=2' });
+    server.time({ type: 'play' });
+    playTo(90_000);
+    const end = server.current.world.now;
+    const replayed = replayLog(DEFAULT_CLUSTER_SPEC, 'replay', server.actionLog(), end);
+    expect(replayed.world.now).toBe(end);
+    expect(replayed.cluster.stateHash()).toBe(server.current.cluster.stateHash());
+    // And the log is not trivially empty of effect: without the kill the state differs.
+    const withoutKill = replayLog(DEFAULT_CLUSTER_SPEC, 'replay', server.actionLog().filter((e) => e.action.type !== 'fault'), end);
+    expect(withoutKill.cluster.stateHash()).not.toBe(server.current.cluster.stateHash());
+  });
+});

@@ -1,0 +1,78 @@
+import { createContext, useContext } from 'react';
+import type { ClusterSpec } from '../engine';
+import type { ActionOutcome, Completion, Inspection, ObjectRef, Reply, Request, RequestMessage, SessionAction, TimeAction, WorkerMessage } from './protocol';
+import type { AppStore } from './store';
+
+/** The page's handle on the engine. Every call is a request to the worker; frames arrive on their own. */
+export interface EngineClient {
+  dispatch(action: SessionAction): Promise<ActionOutcome>;
+  time(action: TimeAction): Promise<void>;
+  inspect(ref: ObjectRef): Promise<Inspection>;
+  complete(line: string, cursor: number): Promise<Completion>;
+  reset(spec: ClusterSpec, seed: number | string): Promise<void>;
+}
+
+/** Something that carries messages to and from the engine: a Worker, or an in-page stand-in. */
+export interface MessagePort {
+  postMessage(message: RequestMessage): void;
+  onMessage(listener: (message: WorkerMessage) => void): void;
+}
+
+/** Talks to the engine over `port` and pours its frames into `store`. */
+export function connectEngine(port: MessagePort, store: AppStore): EngineClient {
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  port.onMessage((message) => {
+    if (message.kind === 'frame') {
+      store.getState().applyFrame(message.frame);
+      return;
+    }
+    const w = waiting.get(message.id);
+    if (w === undefined) return;
+    waiting.delete(message.id);
+    if (message.reply.op === 'error') w.reject(new Error(message.reply.message));
+    else w.resolve(message.reply);
+  });
+  const call = <Op extends Request['op']>(request: Request & { op: Op }): Promise<Reply & { op: Op }> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve: resolve as (r: Reply) => void, reject });
+      port.postMessage({ id, request });
+    });
+  return {
+    dispatch: async (action) => (await call({ op: 'dispatch', action })).outcome,
+    time: async (action) => {
+      await call({ op: 'time', action });
+    },
+    inspect: async (ref) => (await call({ op: 'inspect', ref })).inspection,
+    complete: async (line, cursor) => (await call({ op: 'complete', line, cursor, files: store.getState().tabs.map((t) => t.name) })).completion,
+    reset: async (spec, seed) => {
+      store.getState().resetEngineState();
+      store.getState().setSeed(seed);
+      await call({ op: 'reset', spec, seed });
+    },
+  };
+}
+
+/** The port of a real Web Worker. */
+export function workerPort(worker: Worker): MessagePort {
+  return {
+    postMessage: (m) => {
+      worker.postMessage(m);
+    },
+    onMessage: (listener) => {
+      worker.addEventListener('message', (e: MessageEvent<WorkerMessage>) => {
+        listener(e.data);
+      });
+    },
+  };
+}
+
+export const EngineContext = createContext<EngineClient | null>(null);
+
+/** The engine client the app was started with. */
+export function useEngine(): EngineClient {
+  const engine = useContext(EngineContext);
+  if (engine === null) throw new Error('useEngine outside <EngineContext.Provider>');
+  return engine;
+}

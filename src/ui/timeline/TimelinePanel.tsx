@@ -1,0 +1,141 @@
+import { useId, useMemo, useState } from 'react';
+import { Panel } from '../Panel';
+import type { ObjectRef, WorkloadModel } from '../protocol';
+import { appStore, useAppStore } from '../store';
+import { EventList } from './EventList';
+import { ReplicaChart } from './ReplicaChart';
+import { chartWorkloads, chooseWorkload, workloadKey } from './replicaChart';
+import { objectString, timelineRows } from './timelineRows';
+import { useElementSize } from './useElementSize';
+import './timeline.css';
+
+type View = 'events' | 'replicas';
+
+/**
+ * What happened, in virtual time: Kubernetes Events with the learner's own commands and
+ * faults between them, or a chart of one workload's desired vs ready replicas.
+ */
+export function TimelinePanel() {
+  const [view, setView] = useState<View>('events');
+  // Kept here so switching views keeps the filter and the chart's pick.
+  const [filter, setFilter] = useState<EventFilter>({ text: '', selectedOnly: false });
+  const [picked, setPicked] = useState<Pick | null>(null);
+  return (
+    <Panel area="timeline" title="Events" actions={<ViewSwitch view={view} onChange={setView} />}>
+      {view === 'events' ? <EventsView filter={filter} onFilter={setFilter} /> : <ReplicasView picked={picked} onPick={setPicked} />}
+    </Panel>
+  );
+}
+
+interface EventFilter {
+  readonly text: string;
+  readonly selectedOnly: boolean;
+}
+
+/** The chart's workload as picked in its select, and the selection at the time. */
+interface Pick {
+  readonly key: string;
+  readonly under: string | null;
+}
+
+function ViewSwitch({ view, onChange }: { view: View; onChange: (v: View) => void }) {
+  const option = (v: View, label: string, title: string) => (
+    <button type="button" className={`tl-switch__btn${view === v ? ' is-on' : ''}`} aria-pressed={view === v} title={title} data-testid={`timeline-view-${v}`} onClick={() => onChange(v)}>
+      {label}
+    </button>
+  );
+  return (
+    <div className="tl-switch" role="group" aria-label="Timeline view">
+      {option('events', 'List', 'Events and your actions')}
+      {option('replicas', 'Replicas', 'Desired vs ready replicas over time')}
+    </div>
+  );
+}
+
+function EventsView({ filter, onFilter }: { filter: EventFilter; onFilter: (f: EventFilter) => void }) {
+  const events = useAppStore((s) => s.events);
+  const log = useAppStore((s) => s.log);
+  const selected = useAppStore((s) => s.selected);
+  const { text, selectedOnly } = filter;
+  const filterId = useId();
+  const onlySelected = selectedOnly && selected !== null;
+  const rows = useMemo(() => timelineRows(events, log, { text, selected: onlySelected ? selected : null }), [events, log, text, onlySelected, selected]);
+  const filtering = text.trim() !== '' || onlySelected;
+  const [toolbarRef, { width }] = useElementSize<HTMLDivElement>();
+  return (
+    <>
+      <div className="tl-toolbar" ref={toolbarRef}>
+        <label className="sr-only" htmlFor={filterId}>
+          Filter by object or reason
+        </label>
+        <input
+          id={filterId}
+          className="tl-filter"
+          type="search"
+          placeholder={width === 0 || width >= 330 ? 'Filter by object or reason' : 'Filter'}
+          title="Words that must all appear in the object, reason or type"
+          value={text}
+          spellCheck={false}
+          autoComplete="off"
+          data-testid="timeline-filter"
+          onChange={(e) => onFilter({ ...filter, text: e.target.value })}
+        />
+        <label className="tl-only" title={selected === null ? 'Select an object on the map first' : `Only ${objectString(selected)}`}>
+          <input type="checkbox" checked={selectedOnly} disabled={selected === null} data-testid="timeline-selected-only" onChange={(e) => onFilter({ ...filter, selectedOnly: e.target.checked })} />
+          Selected only
+        </label>
+      </div>
+      <div className="tl-body">
+        <EventList
+          rows={rows}
+          selectedObject={selected === null ? null : objectString(selected)}
+          emptyText={filtering ? 'Nothing matches the filter.' : 'No events yet.'}
+          onSelect={selectObject}
+        />
+      </div>
+    </>
+  );
+}
+
+function selectObject(ref: ObjectRef): void {
+  appStore.getState().select(ref);
+}
+
+function ReplicasView({ picked, onPick }: { picked: Pick | null; onPick: (p: Pick) => void }) {
+  const workloads = useAppStore((s) => s.model.workloads);
+  const selected = useAppStore((s) => s.selected);
+  const options = useMemo(() => chartWorkloads(workloads), [workloads]);
+  const selectedKey = selected === null ? null : objectString(selected);
+  // A pick holds while the selection stays what it was when it was made; selecting another object wins.
+  const key = chooseWorkload(options, selected, picked !== null && picked.under === selectedKey ? picked.key : null);
+  const workload = options.find((w) => workloadKey(w) === key) ?? null;
+  return (
+    <>
+      <div className="tl-toolbar">
+        <select
+          className="select tl-workload"
+          aria-label="Workload"
+          value={key ?? ''}
+          disabled={options.length === 0}
+          data-testid="replica-workload"
+          onChange={(e) => onPick({ key: e.target.value, under: selectedKey })}
+        >
+          {options.length === 0 ? <option value="">no workloads</option> : null}
+          {options.map((w) => (
+            <option key={workloadKey(w)} value={workloadKey(w)}>
+              {optionLabel(w)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="tl-body">
+        <ReplicaChart workload={workload} />
+      </div>
+    </>
+  );
+}
+
+function optionLabel(w: WorkloadModel): string {
+  const name = `${w.kind.toLowerCase()}/${w.name}`;
+  return w.namespace === 'default' ? name : `${name} (${w.namespace})`;
+}
