@@ -71,7 +71,16 @@ test('the page shows the default cluster in every panel and its clock obeys play
   expect(overflow.width).toBeLessThanOrEqual(1280);
   expect(overflow.height).toBeLessThanOrEqual(720);
   await screenshot(page, testInfo, 'shell');
-  // The README's picture is refreshed on request only, so a test run leaves the work tree clean.
+
+  // The topology picker replaces the cluster: 5 masters across 2 zones, 4 workers.
+  await page.getByTestId('topology-button').click();
+  await page.getByRole('radio', { name: /5 masters across 2 zones/ }).check();
+  await page.getByRole('button', { name: 'Create cluster' }).click();
+  await expect(page.getByTestId('raft-member')).toHaveCount(5);
+  await expect(page.getByTestId('node')).toHaveCount(9);
+  expect(await namesIn('zone-a')).toEqual(['master-1', 'master-2', 'master-3', 'worker-1', 'worker-3']);
+  await expect(page.locator('[data-testid="raft-member"][data-role="leader"]')).toHaveCount(1, { timeout: 10_000 });
+  // The README's picture (the default cluster) is refreshed on request only, so a test run leaves the work tree clean.
   if (process.env.UPDATE_SCREENSHOT) {
     mkdirSync('docs', { recursive: true });
     copyFileSync(testInfo.outputPath('shell.png'), 'docs/screenshot.png');
