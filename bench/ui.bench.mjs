@@ -85,6 +85,7 @@ for (const { label, spec: clusterSpec, workers, speed } of RUNS) {
     await engine.time({ type: 'speed', speed: 100 });
     await engine.time({ type: 'play' });
   }, pods);
+  // Scheduled at 100×; measured at the run's own speed.
   await page.evaluate(async (v) => window.kubeplay.engine.time({ type: 'speed', speed: v }), speed);
   await page.waitForFunction((n) => window.kubeplay.store.getState().model.pods.filter((p) => p.status === 'Running').length >= n, pods, { timeout: 1_800_000, polling: 1_000 });
   const running = Date.now() - t0 - booted;

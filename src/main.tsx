@@ -2,12 +2,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { connectEngine, EngineContext, workerPort } from './ui/engineClient';
+import { DEFAULT_SEED } from './ui/speeds';
 import { appStore } from './ui/store';
 import type { KubeplayTestHook } from './ui/testHook';
 import './ui/styles.css';
-
-/** The sandbox's seed until scenarios and share links choose one. */
-const DEFAULT_SEED = 1;
 
 const worker = new Worker(new URL('./ui/engine/worker.ts', import.meta.url), { type: 'module', name: 'kubeplay-engine' });
 const engine = connectEngine(workerPort(worker), appStore);

@@ -94,8 +94,10 @@ export class Session {
    */
   private crash(namespace: string, pod: string, container: string | undefined): CommandResult {
     const fail = (message: string): CommandResult => ({ exitCode: 1, stdout: '', stderr: `error: ${message}\n` });
-    this.view.refresh();
-    const p = this.view.get('pods', namespace, pod);
+    // A fresh read, not the long-lived view: a replay must find the same pod whatever the view saw before.
+    const view = new ClusterView(this.cluster.etcd);
+    view.refresh();
+    const p = view.get('pods', namespace, pod);
     if (p === undefined) return fail(`pods "${pod}" not found`);
     const uid = p.metadata.uid ?? '';
     const node = (p.spec as { nodeName?: string } | undefined)?.nodeName ?? '';
@@ -108,8 +110,15 @@ export class Session {
     return { exitCode: 0, stdout: `container "${target.name}" of pod ${namespace}/${pod} on ${node} was killed (exit code 137)\n`, stderr: '' };
   }
 
+  /**
+   * Runs a command to its answer, then finishes the millisecond it ended in, so every action
+   * starts and ends on a millisecond boundary: the action log records only the millisecond,
+   * and a replay must reach the same point in the event queue.
+   */
   private toEnd(start: (done: (r: CommandResult) => void) => void): CommandResult {
-    return this.world.runUntilDone(start, COMMAND_LIMIT_MS) ?? { exitCode: 1, stdout: '', stderr: 'Error: the command got no answer\n' };
+    const result = this.world.runUntilDone(start, COMMAND_LIMIT_MS) ?? { exitCode: 1, stdout: '', stderr: 'Error: the command got no answer\n' };
+    this.world.runUntil(this.world.now);
+    return result;
   }
 }
 

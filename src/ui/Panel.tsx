@@ -24,8 +24,3 @@ export function Panel({ area, title, actions, children }: PanelProps) {
     </section>
   );
 }
-
-/** The body of a region that is not filled yet: one muted line saying what goes there. */
-export function Placeholder({ children }: { children: ReactNode }) {
-  return <p className="placeholder">{children}</p>;
-}

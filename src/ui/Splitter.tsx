@@ -44,6 +44,10 @@ export function Splitter({ className, orientation, label, value, min, max, inver
         start.current = null;
         setDragging(false);
       }}
+      onPointerCancel={() => {
+        start.current = null;
+        setDragging(false);
+      }}
       onKeyDown={(e) => {
         const grow = orientation === 'vertical' ? (invert ? 'ArrowLeft' : 'ArrowRight') : invert ? 'ArrowUp' : 'ArrowDown';
         const shrink = orientation === 'vertical' ? (invert ? 'ArrowRight' : 'ArrowLeft') : invert ? 'ArrowDown' : 'ArrowUp';

@@ -51,21 +51,68 @@ export function actionFor(line: string, store: AppStore): SessionAction | { erro
   const [first] = line.split(/\s+/, 1);
   const rest = line.slice((first ?? '').length).trim();
   if (first === 'kubectl' || first === 'k') {
-    return { type: 'kubectl', command: rest, ...filesFor(rest, store) };
+    return { type: 'kubectl', command: rest, ...filesFor(rest, store.getState().tabs) };
   }
   if (first === 'etcdctl') return { type: 'etcdctl', command: rest };
   if (first === 'help') return { error: HELP, help: true };
+  if (first === 'crash') return parseCrash(rest);
   const fault = parseFaultCommand(line);
   if (fault !== null) return 'error' in fault ? { error: fault.error } : { type: 'fault', fault: fault.fault };
   return { error: `${first ?? line}: command not found (type "help" for what this console runs)` };
 }
 
-/** The editor's tabs go with a command that reads files, so the action log holds what it read. */
-function filesFor(command: string, store: AppStore): { files?: Record<string, string> } {
-  if (!/(^|\s)(-f|--filename|-k|--kustomize)(\s|=|$)|\s-f\S/.test(command)) return {};
+/**
+ * The editor's tabs a command reads go with it, so the action log holds what it read: the
+ * names after -f/--filename (also in bundles like -Rf), or every tab when a name is not one.
+ */
+export function filesFor(command: string, tabs: readonly { name: string; text: string }[]): { files?: Record<string, string> } {
+  const words = command.split(/\s+/);
+  const named: string[] = [];
+  let reads = false;
+  words.forEach((w, i) => {
+    const inline = /^(?:--filename|--kustomize|-[a-zA-Z]*[fk])=(.+)$/.exec(w);
+    if (inline !== null) {
+      reads = true;
+      named.push(inline[1] as string);
+    } else if (/^(?:--filename|--kustomize)$|^-[a-zA-Z]*[fk]$/.test(w)) {
+      reads = true;
+      const next = words[i + 1];
+      if (next !== undefined) named.push(next);
+    } else if (/^-[a-zA-Z]*f[^=]/.test(w) && !w.startsWith('--')) {
+      // -fweb.yaml: the value glued to the shorthand.
+      reads = true;
+      named.push(w.slice(w.indexOf('f') + 1));
+    }
+  });
+  if (!reads) return {};
+  const byName = new Map(tabs.map((t) => [t.name, t.text]));
+  const picked = named.every((n) => byName.has(n) || n === '-') ? tabs.filter((t) => named.includes(t.name)) : tabs;
   const files: Record<string, string> = {};
-  for (const t of store.getState().tabs) files[t.name] = t.text;
+  for (const t of picked) files[t.name] = t.text;
   return { files };
+}
+
+/** `crash pod [-n NS] NAME [-c CONTAINER]`: what the map's "Crash container" runs. */
+export function parseCrash(args: string): SessionAction | { error: string } {
+  const words = args.split(/\s+/).filter((w) => w !== '');
+  const usage = { error: 'usage: crash pod [-n NAMESPACE] NAME [-c CONTAINER]   (kills the container\'s main process: exit code 137)' };
+  if (words[0] !== 'pod' && words[0] !== 'po' && words[0] !== 'pods') return usage;
+  let namespace = 'default';
+  let container: string | undefined;
+  let pod: string | undefined;
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i] as string;
+    const value = words[i + 1];
+    if ((w === '-n' || w === '--namespace') && value !== undefined) namespace = value;
+    else if ((w === '-c' || w === '--container') && value !== undefined) container = value;
+    else if (pod === undefined && !w.startsWith('-')) {
+      pod = w;
+      continue;
+    } else return usage;
+    i++;
+  }
+  if (pod === undefined) return usage;
+  return { type: 'crashContainer', namespace, pod, ...(container === undefined ? {} : { container }) };
 }
 
 /** The line a learner would have typed for an action. */

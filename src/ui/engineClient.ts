@@ -22,8 +22,13 @@ export interface MessagePort {
 export function connectEngine(port: MessagePort, store: AppStore): EngineClient {
   let nextId = 1;
   const waiting = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  // Frames of a cluster that a reset replaced may still be on their way: only the current epoch's count.
+  let epoch: number | undefined;
+  let resetting = 0;
   port.onMessage((message) => {
     if (message.kind === 'frame') {
+      if (resetting > 0 || (epoch !== undefined && message.frame.epoch !== epoch)) return;
+      epoch = message.frame.epoch;
       store.getState().applyFrame(message.frame);
       return;
     }
@@ -47,9 +52,16 @@ export function connectEngine(port: MessagePort, store: AppStore): EngineClient 
     inspect: async (ref) => (await call({ op: 'inspect', ref })).inspection,
     complete: async (line, cursor) => (await call({ op: 'complete', line, cursor, files: store.getState().tabs.map((t) => t.name) })).completion,
     reset: async (spec, seed) => {
-      store.getState().resetEngineState();
-      store.getState().setSeed(seed);
-      await call({ op: 'reset', spec, seed });
+      resetting++;
+      try {
+        const reply = await call({ op: 'reset', spec, seed });
+        // Only once the new cluster exists: a refused topology leaves the old one on screen.
+        epoch = reply.epoch;
+        store.getState().resetEngineState();
+        store.getState().setSeed(seed);
+      } finally {
+        resetting--;
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatVirtualTime } from './formatVirtualTime';
+import { formatVirtualSeconds, formatVirtualTime } from './formatVirtualTime';
 
 describe('formatVirtualTime', () => {
   it('reads as HH:MM:SS.mmm', () => {
@@ -15,5 +15,10 @@ describe('formatVirtualTime', () => {
   it('rejects times a clock cannot show', () => {
     expect(() => formatVirtualTime(-1)).toThrow(RangeError);
     expect(() => formatVirtualTime(Number.NaN)).toThrow(RangeError);
+  });
+
+  it('drops the milliseconds for event lists, past 99 hours too', () => {
+    expect(formatVirtualSeconds(65_432)).toBe('00:01:05');
+    expect(formatVirtualSeconds(100 * 3_600_000 + 7_000)).toBe('100:00:07');
   });
 });

@@ -16,3 +16,8 @@ export function formatVirtualTime(ms: number): string {
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
+
+/** The clock without its milliseconds, `HH:MM:SS`, for lists that show when something happened. */
+export function formatVirtualSeconds(ms: number): string {
+  return formatVirtualTime(Math.max(0, ms)).replace(/\.\d{3}$/, '');
+}

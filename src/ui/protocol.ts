@@ -148,6 +148,8 @@ export interface ReplicaSample {
 
 /** What the worker posts each frame it has something new. */
 export interface Frame {
+  /** Which cluster it shows: a reset starts a new epoch, and frames of the old one are dropped. */
+  readonly epoch: number;
   readonly snapshot: ClusterSnapshot;
   /** Sent when the stored state changed since the last frame; absent means "as before". */
   readonly model?: ClusterModel;
@@ -222,7 +224,7 @@ export type Reply =
   | { readonly op: 'time' }
   | { readonly op: 'inspect'; readonly inspection: Inspection }
   | { readonly op: 'complete'; readonly completion: Completion }
-  | { readonly op: 'reset' }
+  | { readonly op: 'reset'; readonly epoch: number }
   | { readonly op: 'error'; readonly message: string };
 
 /** Page → worker. */

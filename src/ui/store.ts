@@ -3,13 +3,9 @@ import { useStore } from 'zustand';
 import type { ClusterSnapshot } from '../engine';
 import type { ClusterModel, EventRecord, Frame, LoggedAction, ObjectRef, ReplicaSample } from './protocol';
 
-/** The playback speeds the learner can pick: virtual milliseconds per wall-clock millisecond. */
-export const SPEEDS = [1, 2, 5, 10, 50, 100, 500] as const;
-export type Speed = (typeof SPEEDS)[number];
+import { isSpeed, type Speed } from './speeds';
 
-export function isSpeed(value: number): value is Speed {
-  return (SPEEDS as readonly number[]).includes(value);
-}
+export { isSpeed, SPEEDS, type Speed } from './speeds';
 
 /** The timeline keeps this many Kubernetes Events (the API server keeps them one hour). */
 export const EVENTS_KEPT = 2_000;
@@ -114,8 +110,6 @@ export interface EditorSlice {
   setTabs: (tabs: readonly EditorTab[], active?: string) => void;
   setTabText: (name: string, text: string) => void;
   setActiveTab: (name: string) => void;
-  /** Closes a tab (never the last one); the other tabs keep their problems. */
-  removeTab: (name: string) => void;
   setProblems: (tab: string, problems: readonly EditorProblem[]) => void;
 }
 
@@ -210,7 +204,12 @@ const createEditorSlice: Slice<EditorSlice> = (set) => ({
   activeTab: '',
   problems: [],
   setTabs: (tabs, active) => {
-    set({ tabs, activeTab: active ?? tabs[0]?.name ?? '', problems: [] });
+    // Problems stay with the tabs that stay (and their text).
+    set((s) => ({
+      tabs,
+      activeTab: active ?? tabs[0]?.name ?? '',
+      problems: s.problems.filter((p) => tabs.some((t) => t.name === p.tab && s.tabs.find((o) => o.name === t.name)?.text === t.text)),
+    }));
   },
   setTabText: (name, text) => {
     set((s) => ({
@@ -220,15 +219,6 @@ const createEditorSlice: Slice<EditorSlice> = (set) => ({
   },
   setActiveTab: (name) => {
     set({ activeTab: name });
-  },
-  removeTab: (name) => {
-    set((s) => {
-      const i = s.tabs.findIndex((t) => t.name === name);
-      if (i < 0 || s.tabs.length <= 1) return s;
-      const tabs = s.tabs.filter((t) => t.name !== name);
-      const activeTab = s.activeTab === name ? (tabs[Math.min(i, tabs.length - 1)]?.name ?? '') : s.activeTab;
-      return { tabs, activeTab, problems: s.problems.filter((p) => p.tab !== name) };
-    });
   },
   setProblems: (tab, problems) => {
     set((s) => ({ problems: [...s.problems.filter((p) => p.tab !== tab), ...problems] }));

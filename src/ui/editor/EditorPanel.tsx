@@ -151,10 +151,7 @@ function TabStrip() {
     const s = appStore.getState();
     const next = closeTab(s.tabs, s.activeTab, name);
     if (next === null) return;
-    const problems = s.problems.filter((p) => p.tab !== name);
     s.setTabs(next.tabs, next.active);
-    // setTabs forgets every tab's problems; the other tabs keep theirs.
-    for (const tab of new Set(problems.map((p) => p.tab))) s.setProblems(tab, problems.filter((p) => p.tab === tab));
   };
   return (
     <nav className="editor__tabs" aria-label="Manifest files">

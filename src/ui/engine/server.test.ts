@@ -127,6 +127,24 @@ describe('EngineServer', () => {
     expect(server.isPlaying).toBe(false);
   });
 
+  it('refuses a speed it does not offer, and does not log it', () => {
+    const { server } = newServer();
+    expect(server.handle({ op: 'time', action: { type: 'speed', speed: 3 } })).toEqual({ op: 'error', message: 'speed must be one of 1, 2, 5, 10, 50, 100, 500, got 3' });
+    expect(server.actionLog()).toEqual([]);
+  });
+
+  it('says which cluster a frame shows: a reset starts a new epoch', () => {
+    const { server } = newServer();
+    const before = server.frame().epoch;
+    const reply = server.handle({ op: 'reset', spec: DEFAULT_CLUSTER_SPEC, seed: 2 });
+    expect(reply).toEqual({ op: 'reset', epoch: before + 1 });
+    const after = server.frame();
+    expect(after.epoch).toBe(before + 1);
+    expect(after.model?.nodes).toHaveLength(6);
+    expect(server.handle({ op: 'reset', spec: { ...DEFAULT_CLUSTER_SPEC, masters: { count: 0 } }, seed: 2 })).toMatchObject({ op: 'error' });
+    expect(server.frame().epoch).toBe(before + 1);
+  });
+
   it('turns a bad fault into an error on the console, not a crash', () => {
     const { server } = newServer();
     const out = server.dispatch({ type: 'fault', fault: { kill: 'worker-9' } });
@@ -146,7 +164,15 @@ describe('EngineServer', () => {
       }
     };
     playTo(12_000);
+    // A frame cut short by its budget (tick(0) stops after one slice of events), then an action.
+    clock.advance(50);
+    server.tick(0);
     server.dispatch({ type: 'kubectl', command: 'create deployment web --image=nginx --replicas=4' });
+    // Steps stop right after a committed write; the next action starts there.
+    server.time({ type: 'step' });
+    server.time({ type: 'step' });
+    server.dispatch({ type: 'kubectl', command: 'label deploy web tier=front' });
+    server.time({ type: 'play' });
     playTo(25_000);
     server.dispatch({ type: 'fault', fault: { kill: 'worker-1' } });
     server.time({ type: 'skip' });

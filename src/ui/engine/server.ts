@@ -2,6 +2,7 @@ import type { ClusterSpec } from '../../engine';
 import type { ExplainSchemas } from '../../kubectl/explain';
 import { Session, type Command } from '../../scenario/session';
 import { completeLine, type CompletionSource } from '../console/completion';
+import { SPEEDS, type Speed } from '../speeds';
 import type { ActionOutcome, ClusterModel, EventRecord, Frame, LoggedAction, ReplicaSample, Reply, Request, SessionAction, TimeAction } from '../protocol';
 import { inspect, toEventRecord, type InspectContext } from './inspect';
 import { buildModel } from './model';
@@ -11,7 +12,6 @@ export interface WallClock {
   now(): number;
 }
 
-export const SPEED_CHOICES: readonly number[] = [1, 2, 5, 10, 50, 100, 500];
 /** "Skip ahead" gives up after this much virtual time with nothing to show. */
 export const SKIP_LIMIT_MS = 10 * 60_000;
 /** "Step" gives up after this much virtual time without a committed write. */
@@ -46,6 +46,7 @@ export class EngineServer {
   private model: ClusterModel | undefined;
   private modelSent = false;
   private modelBuiltAt = -Infinity;
+  private modelBuiltAtVirtual = -Infinity;
   private newEvents: EventRecord[] = [];
   private eventCounts = new Map<string, number>();
   private lastSample = new Map<string, ReplicaSample>();
@@ -53,6 +54,8 @@ export class EngineServer {
   private engineError: string | null = null;
   private achieved: { wall: number; virtual: number }[] = [];
   private explain: ExplainSchemas | undefined;
+  /** Which cluster this is: bumped by every reset, so the page can drop frames of the old one. */
+  private epoch = 0;
   /** Keys the view reported changed that `observe` has not looked at yet. */
   private unobserved = new Set<string>();
 
@@ -95,7 +98,7 @@ export class EngineServer {
           return { op: 'complete', completion: completeLine(request.line, request.cursor, this.completionSource(request.files ?? [])) };
         case 'reset':
           this.start(request.spec, request.seed);
-          return { op: 'reset' };
+          return { op: 'reset', epoch: this.epoch };
       }
     } catch (err) {
       return { op: 'error', message: err instanceof Error ? err.message : String(err) };
@@ -120,6 +123,7 @@ export class EngineServer {
   }
 
   time(action: TimeAction): void {
+    if (action.type === 'speed' && !SPEEDS.includes(action.speed as Speed)) throw new RangeError(`speed must be one of ${SPEEDS.join(', ')}, got ${action.speed}`);
     this.record(action);
     switch (action.type) {
       case 'play':
@@ -129,7 +133,6 @@ export class EngineServer {
         this.playing = false;
         break;
       case 'speed':
-        if (!SPEED_CHOICES.includes(action.speed)) throw new RangeError(`speed must be one of ${SPEED_CHOICES.join(', ')}, got ${action.speed}`);
         this.speed = action.speed;
         break;
       case 'step':
@@ -159,7 +162,9 @@ export class EngineServer {
         const r = world.runUntil(target, { maxEvents: CHUNK_EVENTS });
         if (r.reached) break;
         if (this.clock.now() - started >= budgetMs) {
-          // Behind: let the clock slow down rather than owe a backlog.
+          // Behind: let the clock slow down rather than owe a backlog. The millisecond under way is
+          // finished first: actions are logged by millisecond, so they must run on a boundary.
+          world.runUntil(world.now);
           this.reanchor();
           break;
         }
@@ -175,11 +180,13 @@ export class EngineServer {
 
   private start(spec: ClusterSpec, seed: number | string): void {
     this.session = new Session({ seed, spec }, this.explain);
+    this.epoch++;
     this.log = [];
     this.unsentLog = [];
     this.model = undefined;
     this.modelSent = false;
     this.modelBuiltAt = -Infinity;
+    this.modelBuiltAtVirtual = -Infinity;
     this.newEvents = [];
     this.unobserved = new Set();
     this.eventCounts.clear();
@@ -243,6 +250,8 @@ export class EngineServer {
     while (this.storeRevision() === before && world.now < limit) {
       if (!world.step()) break;
     }
+    // The rest of that millisecond too: the next action starts on a boundary.
+    world.runUntil(world.now);
   }
 
   /**
@@ -297,16 +306,24 @@ export class EngineServer {
       const ns = key.slice('/registry/events/'.length, slash);
       const ev = view.get('events', ns, key.slice(slash + 1));
       const rec = ev === undefined ? undefined : toEventRecord(ev);
-      if (rec === undefined || this.eventCounts.get(rec.id) === rec.count) continue;
-      this.eventCounts.set(rec.id, rec.count);
+      if (rec === undefined) {
+        // Expired (the API server keeps Events an hour) or deleted.
+        this.eventCounts.delete(key);
+        continue;
+      }
+      if (this.eventCounts.get(key) === rec.count) continue;
+      this.eventCounts.set(key, rec.count);
       this.newEvents.push(rec);
     }
-    const stale = this.model === undefined || this.model.revision !== view.revision || changed.size > 0;
+    // Lease holders lapse with time alone, so a model older than a virtual second is stale too.
+    const now = this.session.world.now;
+    const stale = this.model === undefined || this.model.revision !== view.revision || changed.size > 0 || now - this.modelBuiltAtVirtual >= 1_000;
     const wall = this.clock.now();
     const large = (this.model?.pods.length ?? 0) > LARGE_CLUSTER_PODS;
     if (stale && (force || !large || wall - this.modelBuiltAt >= MODEL_INTERVAL_MS)) {
-      this.model = buildModel(this.session.cluster, view, this.session.world.now);
+      this.model = buildModel(this.session.cluster, view, now);
       this.modelBuiltAt = wall;
+      this.modelBuiltAtVirtual = now;
       this.modelSent = false;
       this.sample(this.model);
     }
@@ -314,6 +331,8 @@ export class EngineServer {
 
   private sample(model: ClusterModel): void {
     const now = this.session.world.now;
+    const present = new Set(model.workloads.map((w) => `${w.kind}/${w.namespace}/${w.name}`));
+    for (const key of this.lastSample.keys()) if (!present.has(key)) this.lastSample.delete(key);
     for (const w of model.workloads) {
       const key = `${w.kind}/${w.namespace}/${w.name}`;
       const last = this.lastSample.get(key);
@@ -342,6 +361,7 @@ export class EngineServer {
   /** The frame with everything not yet sent. */
   frame(): Frame {
     const frame: Frame = {
+      epoch: this.epoch,
       snapshot: this.session.cluster.snapshot(),
       ...(this.modelSent || this.model === undefined ? {} : { model: this.model }),
       newEvents: this.newEvents,

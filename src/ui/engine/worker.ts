@@ -4,6 +4,7 @@
 import { DEFAULT_CLUSTER_SPEC } from '../../engine/topology';
 import type { ExplainSchemas } from '../../kubectl/explain';
 import type { RequestMessage, WorkerMessage } from '../protocol';
+import { DEFAULT_SEED } from '../speeds';
 import { EngineServer } from './server';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -12,8 +13,6 @@ declare const self: DedicatedWorkerGlobalScope;
 const BUDGET_MS = 12;
 const FRAME_MS = 16;
 
-/** The sandbox's seed until scenarios and share links choose one (the page shows the same). */
-const DEFAULT_SEED = 1;
 const server = new EngineServer(DEFAULT_CLUSTER_SPEC, DEFAULT_SEED, { now: () => performance.now() });
 
 const post = (m: WorkerMessage): void => {
@@ -36,6 +35,11 @@ function loop(): void {
 loop();
 
 // kubectl explain's schemas are large: fetched after the cluster is running.
-void import('../../generated/kubernetes-schemas.full.json').then((m) => {
-  server.setExplainSchemas(m.default as unknown as ExplainSchemas);
-});
+import('../../generated/kubernetes-schemas.full.json').then(
+  (m) => {
+    server.setExplainSchemas(m.default as unknown as ExplainSchemas);
+  },
+  () => {
+    // Offline or a failed chunk: explain keeps saying the schemas are loading; nothing else needs them.
+  },
+);

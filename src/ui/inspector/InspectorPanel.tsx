@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { formatVirtualTime } from '../formatVirtualTime';
+import { formatVirtualSeconds } from '../formatVirtualTime';
 import { Panel } from '../Panel';
 import type { ClusterModel, EventRecord, Inspection, ObjectRef } from '../protocol';
 import { appStore, useAppStore } from '../store';
@@ -250,7 +250,7 @@ function EventList({ events }: { events: readonly EventRecord[] }) {
       {events.map((e) => (
         <li key={e.id} className="inspector__event" data-type={e.type} data-reason={e.reason}>
           <div className="inspector__event-head">
-            <span className="mono inspector__event-time">{formatVirtualTime(Math.max(0, e.atMs)).slice(0, 8)}</span>
+            <span className="mono inspector__event-time">{formatVirtualSeconds(e.atMs)}</span>
             <span className={`inspector__event-reason inspector__event-reason--${e.type.toLowerCase()}`}>
               {e.type === 'Warning' ? 'Warning ' : ''}
               {e.reason}
@@ -311,7 +311,7 @@ function Scheduling({ pod, scheduling }: { pod: ObjectRef; scheduling: NonNullab
   return (
     <section className="inspector__section" data-testid="scheduling-verdicts" data-node={scheduling.node ?? ''} data-unschedulable={scheduling.node === null}>
       <h3 className="inspector__heading">
-        Scheduling <span className="inspector__hint mono">at {formatVirtualTime(Math.max(0, scheduling.atMs)).slice(0, 8)}</span>
+        Scheduling <span className="inspector__hint mono">at {formatVirtualSeconds(scheduling.atMs)}</span>
       </h3>
       <p className={`inspector__verdict${scheduling.node === null ? ' is-failed' : ''}`}>{verdict}</p>
       <table className="inspector__table inspector__verdicts">

@@ -25,7 +25,7 @@ function nodeState(s: AppState, name: string): NodeMenuState & { status: string 
     alive,
     kubeletRunning: m?.kubeletRunning ?? null,
     unschedulable: m?.unschedulable ?? false,
-    status: !alive ? 'down' : ready === 'True' ? 'Ready' : ready === 'False' ? 'NotReady' : ready === 'Unknown' ? 'Unknown' : '',
+    status: !alive ? 'down' : ready === null ? 'not registered' : ready === 'True' ? 'Ready' : ready === 'False' ? 'NotReady' : 'Unknown',
   };
 }
 

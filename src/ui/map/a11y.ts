@@ -119,7 +119,7 @@ export function buildA11y(layout: MapLayout, nodes: ReadonlyMap<string, MapNode>
       });
       return [{ node, pods: chips }];
     });
-    const ready = entries.filter((e) => e.node.ready === 'True').length;
+    const ready = entries.filter((e) => e.node.status === 'Ready').length;
     return { name: z.name, label: `Zone ${z.name}: ${ready} of ${entries.length} nodes Ready`, x: z.x, y: z.y, w: z.w, h: z.h, nodes: entries };
   });
   return { zones, podsListed };
@@ -147,7 +147,7 @@ export function createSceneCache() {
     pods(m: ClusterModel): PodView {
       if (m.pods !== pods) {
         pods = m.pods;
-        view = createPodView(m.pods);
+        view = createPodView(m.pods, new Set(m.nodes.map((n) => n.name)));
       }
       return view;
     },

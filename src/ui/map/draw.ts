@@ -97,7 +97,10 @@ function drawZoneLabels(ctx: CanvasRenderingContext2D, scene: Scene, view: View,
     const right = (z.x + z.w) * view.k + view.x - 10;
     const y = z.y * view.k + view.y + (compact ? 13 : 16 * Math.min(1, view.k));
     if (y < 0 || y > view.height + 12 || right < 0 || left > view.width) continue;
-    const ready = z.cards.filter((c) => scene.nodes.get(c.name)?.model?.ready === 'True').length;
+    const ready = z.cards.filter((c) => {
+      const n = scene.nodes.get(c.name);
+      return n !== undefined && nodeStatus(n) === 'Ready';
+    }).length;
     if (compact) compactLabel(ctx, `${z.name} · ${ready}/${z.cards.length}`, left, right, y, theme);
     else headerLabel(ctx, z.name, `${ready}/${z.cards.length} Ready`, left, right, y, theme);
   }

@@ -34,6 +34,9 @@ describe('pods on a card', () => {
 
   it('groups by node, unscheduled pods apart', () => {
     const g = groupPodsByNode([pod({ nodeName: 'a' }), pod({ nodeName: '' }), pod({ nodeName: 'b' }), pod({ nodeName: 'a' })]);
+    // A pod bound to a node the cluster does not have (spec.nodeName written by hand) waits in the tray too.
+    const ghost = groupPodsByNode([pod({ nodeName: 'a' }), pod({ nodeName: 'worker-9' })], new Set(['a']));
+    expect(ghost.unscheduled.map((p) => p.nodeName)).toEqual(['worker-9']);
     expect(g.byNode.get('a')).toHaveLength(2);
     expect(g.byNode.get('b')).toHaveLength(1);
     expect(g.unscheduled).toHaveLength(1);

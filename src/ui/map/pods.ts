@@ -33,15 +33,16 @@ function byOwnerThenName(a: PodModel, b: PodModel): number {
 export interface PodsByNode {
   /** Each node's pods, in the model's order. */
   readonly byNode: ReadonlyMap<string, readonly PodModel[]>;
-  /** Pods no node was chosen for yet (spec.nodeName is empty). */
+  /** Pods no node was chosen for yet (spec.nodeName is empty), or bound to a node that has no card. */
   readonly unscheduled: readonly PodModel[];
 }
 
-export function groupPodsByNode(pods: readonly PodModel[]): PodsByNode {
+/** `nodes`: the names that have a card; a pod bound to any other name waits in the tray with the unscheduled. */
+export function groupPodsByNode(pods: readonly PodModel[], nodes?: ReadonlySet<string>): PodsByNode {
   const byNode = new Map<string, PodModel[]>();
   const unscheduled: PodModel[] = [];
   for (const p of pods) {
-    if (p.nodeName === '') {
+    if (p.nodeName === '' || (nodes !== undefined && !nodes.has(p.nodeName))) {
       unscheduled.push(p);
       continue;
     }
@@ -108,8 +109,8 @@ function countTones(pods: readonly PodModel[]): Map<BarTone, number> {
   return counts;
 }
 
-export function createPodView(pods: readonly PodModel[]): PodView {
-  const grouped = groupPodsByNode(pods);
+export function createPodView(pods: readonly PodModel[], nodes?: ReadonlySet<string>): PodView {
+  const grouped = groupPodsByNode(pods, nodes);
   const slots = new Map<string, PodSlots>();
   const counts = new Map<string, Map<BarTone, number>>();
   let index: Map<string, PodModel> | undefined;
