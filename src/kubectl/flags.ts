@@ -15,7 +15,8 @@ const b = (name: string, short?: string): FlagSpec => ({ name, kind: 'bool', ...
 const l = (name: string, short?: string): FlagSpec => ({ name, kind: 'list', ...(short === undefined ? {} : { short }) });
 
 /** Flags every command takes (kubectl's global flags that mean something here). */
-const GLOBAL: readonly FlagSpec[] = [s('namespace', 'n'), s('context')];
+/** The global flags every command takes (exported for tab completion). */
+export const GLOBAL_FLAGS: readonly FlagSpec[] = [s('namespace', 'n'), s('context')];
 
 const output = s('output', 'o');
 const selector = s('selector', 'l');
@@ -64,7 +65,7 @@ const ARG_NEEDED = (flag: string, shown: string): string => `error: flag needs a
  * word is an argument (kept apart: `kubectl run … -- sleep 3600`).
  */
 export function parseFlags(command: string, words: readonly string[]): { args: string[]; flags: KubectlFlags; afterDashes: string[] } | { error: string } {
-  const specs = [...GLOBAL, ...(COMMAND_FLAGS[command] ?? [])];
+  const specs = [...GLOBAL_FLAGS, ...(COMMAND_FLAGS[command] ?? [])];
   const byLong = new Map(specs.map((f) => [f.name, f]));
   const byShort = new Map(specs.filter((f) => f.short !== undefined).map((f) => [f.short as string, f]));
   const values = new Map<string, string | boolean | string[]>();

@@ -52,6 +52,9 @@ const COMMANDS: Record<string, KubectlCommand> = {
   version,
 };
 
+/** The commands this kubectl runs, sorted (tab completion offers them). */
+export const KUBECTL_COMMANDS: readonly string[] = Object.keys(COMMANDS).sort();
+
 /**
  * kubectl over the simulated cluster. `line` is what follows "kubectl"; `stdin` is what `-f -`
  * reads. Commands talk to the API through the context's client, so results arrive in virtual

@@ -25,10 +25,11 @@ const complete = (line: string) => completeLine(line, line.length, source);
 
 describe('completeLine', () => {
   it('completes the first word from the commands the console runs', () => {
-    expect(complete('')).toEqual({ from: 0, candidates: ['clear', 'etcdctl', 'heal', 'help', 'isolate', 'k', 'kill', 'kubectl', 'partition', 'restart', 'ssh'] });
+    expect(complete('')).toEqual({ from: 0, candidates: ['clear', 'crash', 'etcdctl', 'heal', 'help', 'isolate', 'k', 'kill', 'kubectl', 'partition', 'restart', 'ssh'] });
     expect(complete('ku')).toEqual({ from: 0, candidates: ['kubectl'] });
     expect(complete('k').candidates).toEqual(['k', 'kill', 'kubectl']);
     expect(complete('  etc')).toEqual({ from: 2, candidates: ['etcdctl'] });
+    expect(complete('crash ').candidates).toEqual(['pod']);
   });
 
   it('completes kubectl commands and subcommands', () => {

@@ -4,7 +4,8 @@
  * runs inside the engine worker over a CompletionSource that reads the ClusterView.
  */
 import { RESOURCES, type ResourceType } from '../../engine/apiserver/resources';
-import { COMMAND_FLAGS, type FlagSpec } from '../../kubectl/flags';
+import { COMMAND_FLAGS, GLOBAL_FLAGS, type FlagSpec } from '../../kubectl/flags';
+import { KUBECTL_COMMANDS } from '../../kubectl/kubectl';
 import type { Completion } from '../protocol';
 
 /** What completion may name. Reading it must not change the simulation. */
@@ -28,41 +29,7 @@ interface Options {
 
 const NONE: Options = { options: [] };
 
-const FIRST_WORDS = ['clear', 'etcdctl', 'heal', 'help', 'isolate', 'k', 'kill', 'kubectl', 'partition', 'restart', 'ssh'];
-
-/** The commands src/kubectl/kubectl.ts runs. */
-const KUBECTL_COMMANDS = [
-  'annotate',
-  'api-resources',
-  'apply',
-  'cluster-info',
-  'config',
-  'cordon',
-  'create',
-  'delete',
-  'describe',
-  'drain',
-  'events',
-  'explain',
-  'get',
-  'label',
-  'logs',
-  'patch',
-  'rollout',
-  'run',
-  'scale',
-  'set',
-  'taint',
-  'top',
-  'uncordon',
-  'version',
-];
-
-/** kubectl's global flags that mean something here (flags.ts GLOBAL). */
-const GLOBAL_FLAGS: readonly FlagSpec[] = [
-  { name: 'namespace', short: 'n', kind: 'string' },
-  { name: 'context', kind: 'string' },
-];
+const FIRST_WORDS = ['clear', 'crash', 'etcdctl', 'heal', 'help', 'isolate', 'k', 'kill', 'kubectl', 'partition', 'restart', 'ssh'];
 
 const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
   rollout: ['history', 'pause', 'restart', 'resume', 'status', 'undo'],
@@ -375,9 +342,22 @@ function completeFault(verb: string, args: readonly string[], word: string, sour
     }
     case 'ssh':
       return { options: sshWords(args.length, source) };
+    case 'crash':
+      return { options: crashWords(args, source) };
     default:
       return NONE;
   }
+}
+
+/** `crash pod [-n NS] NAME [-c CONTAINER]`. */
+function crashWords(args: readonly string[], source: CompletionSource): readonly string[] {
+  if (args.length === 0) return ['pod'];
+  const last = args[args.length - 1];
+  if (last === '-n' || last === '--namespace') return source.namespaces();
+  if (last === '-c' || last === '--container') return [];
+  const n = args.indexOf('-n');
+  const namespace = n >= 0 ? (args[n + 1] ?? 'default') : 'default';
+  return source.names('pods', namespace);
 }
 
 function sshWords(position: number, source: CompletionSource): readonly string[] {

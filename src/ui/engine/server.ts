@@ -1,5 +1,7 @@
 import type { ClusterSpec } from '../../engine';
+import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import type { ExplainSchemas } from '../../kubectl/explain';
+import { podCells } from '../../kubectl/printers';
 import { Session, type Command } from '../../scenario/session';
 import { completeLine, type CompletionSource } from '../console/completion';
 import { SPEEDS, type Speed } from '../speeds';
@@ -263,21 +265,28 @@ export class EngineServer {
     const world = this.session.world;
     const view = this.session.view;
     this.refreshView();
-    const fingerprint = (): string => {
-      const m = buildModel(this.session.cluster, view, world.now);
-      return [...m.pods.map((p) => `${p.namespace}/${p.name}:${p.status}:${p.ready}:${p.nodeName}`), ...m.nodes.map((n) => `${n.name}:${n.ready}:${n.alive}:${n.unschedulable}`)].join('|');
-    };
-    let before = fingerprint();
+    // What a learner sees of each pod and node, kept per etcd key and updated only where the store changed.
+    const seen = new Map<string, string>();
+    for (const p of view.list('pods')) seen.set(`/registry/pods/${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`, podSignature(p, world.now));
+    for (const n of view.list('nodes')) seen.set(`/registry/minions/${n.metadata.name ?? ''}`, nodeSignature(n));
     const limit = world.now + SKIP_LIMIT_MS;
     while (world.now < limit) {
       world.runUntil(Math.min(limit, world.now + 100));
       const changed = this.refreshView();
-      if (changed.size === 0) continue;
-      if ([...changed].some((k) => k.startsWith('/registry/events/'))) break;
-      if (![...changed].some((k) => k.startsWith('/registry/pods/') || k.startsWith('/registry/minions/'))) continue;
-      const after = fingerprint();
-      if (after !== before) break;
-      before = after;
+      let noticed = false;
+      for (const key of changed) {
+        if (key.startsWith('/registry/events/')) noticed = true;
+        const pod = key.startsWith('/registry/pods/');
+        if (!pod && !key.startsWith('/registry/minions/')) continue;
+        const type = pod ? 'pods' : 'nodes';
+        const rest = key.slice(pod ? '/registry/pods/'.length : '/registry/minions/'.length);
+        const slash = rest.indexOf('/');
+        const o = pod ? view.get(type, rest.slice(0, slash), rest.slice(slash + 1)) : view.get(type, undefined, rest);
+        const sig = o === undefined ? 'gone' : pod ? podSignature(o, world.now) : nodeSignature(o);
+        if (seen.get(key) !== sig) noticed = true;
+        seen.set(key, sig);
+      }
+      if (noticed) break;
     }
   }
 
@@ -432,4 +441,17 @@ export function toCommand(action: SessionAction): Command {
     case 'crashContainer':
       return { kind: 'crashContainer', namespace: action.namespace, pod: action.pod, ...(action.container === undefined ? {} : { container: action.container }) };
   }
+}
+
+/** A pod as kubectl get pods shows it, without its age: STATUS, READY and where it runs. */
+function podSignature(p: KubeObject, now: number): string {
+  const cells = podCells(p, now);
+  return `${cells.reason} ${cells.ready} ${(p.spec as { nodeName?: string } | undefined)?.nodeName ?? ''}`;
+}
+
+/** A node's Ready condition and whether it takes new pods. */
+function nodeSignature(n: KubeObject): string {
+  const status = n.status as { conditions?: { type?: string; status?: string }[] } | undefined;
+  const ready = status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '';
+  return `${ready} ${(n.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true}`;
 }

@@ -1,3 +1,4 @@
+import { formatMebibytes, formatMilliCpu } from '../../engine/quantity';
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent } from 'd3-zoom';
 import type { AppStore } from '../store';
@@ -231,22 +232,8 @@ function tooltipText(hit: Exclude<MapHit, null>, m: NodeModelLike): { head: stri
     return { head: p.name, body: `${p.status} · ${p.readyText} ready · ${p.restarts} restarts · ${owner} · ${p.namespace}` };
   }
   if (m === null) return { head: hit.node, body: 'not registered yet' };
-  const cpu = `cpu ${formatCpu(m.cpu.requested)}/${formatCpu(m.cpu.allocatable)}`;
-  const mem = `memory ${formatBytes(m.memory.requested)}/${formatBytes(m.memory.allocatable)}`;
+  const cpu = `cpu ${formatMilliCpu(Math.round(m.cpu.requested))}/${formatMilliCpu(m.cpu.allocatable)}`;
+  const mem = `memory ${formatMebibytes(m.memory.requested)}/${formatMebibytes(m.memory.allocatable)}`;
   return { head: hit.node, body: `requests: ${cpu} · ${mem} · pods ${m.pods.count}/${m.pods.allocatable}` };
 }
 
-/** Millicores as kubectl writes them: "250m", "2". */
-export function formatCpu(milli: number): string {
-  return milli % 1000 === 0 ? String(milli / 1000) : `${Math.round(milli)}m`;
-}
-
-/** Bytes in binary units as kubectl writes them: "512Mi", "8Gi". */
-export function formatBytes(n: number): string {
-  const gi = 1024 ** 3;
-  const mi = 1024 ** 2;
-  if (n >= gi && n % gi === 0) return `${n / gi}Gi`;
-  if (n >= mi) return `${Math.round(n / mi)}Mi`;
-  if (n >= 1024) return `${Math.round(n / 1024)}Ki`;
-  return String(n);
-}
