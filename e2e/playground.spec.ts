@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { openPlayground, pasteIntoEditor, run, screenshot, setSpeed } from './helpers';
 
@@ -66,6 +67,13 @@ test('a Deployment typed in the editor and applied with Ctrl+Enter runs on the w
   expect(rows).toHaveLength(4);
   for (const row of rows) expect(row).toMatch(/^hello-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+0\s+\S+$/);
   await screenshot(page, testInfo, '1-deployment-running');
+  // The README's picture is refreshed on request only, so a test run leaves the work tree clean.
+  if (process.env.UPDATE_SCREENSHOT) {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('button', { name: 'Pause' }).click();
+    mkdirSync('docs', { recursive: true });
+    await page.screenshot({ path: 'docs/screenshot.png' });
+  }
 });
 
 test('a schema mistake is marked at its line; an object the API rejects shows the API message at its line and changes nothing', async ({ page }, testInfo) => {

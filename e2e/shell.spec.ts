@@ -1,4 +1,3 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { openPlayground, screenshot, setSpeed } from './helpers';
 
@@ -80,9 +79,4 @@ test('the page shows the default cluster in every panel and its clock obeys play
   await expect(page.getByTestId('node')).toHaveCount(9);
   expect(await namesIn('zone-a')).toEqual(['master-1', 'master-2', 'master-3', 'worker-1', 'worker-3']);
   await expect(page.locator('[data-testid="raft-member"][data-role="leader"]')).toHaveCount(1, { timeout: 10_000 });
-  // The README's picture (the default cluster) is refreshed on request only, so a test run leaves the work tree clean.
-  if (process.env.UPDATE_SCREENSHOT) {
-    mkdirSync('docs', { recursive: true });
-    copyFileSync(testInfo.outputPath('shell.png'), 'docs/screenshot.png');
-  }
 });
