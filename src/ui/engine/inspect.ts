@@ -1,3 +1,4 @@
+import { objectString } from '../objectRef';
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import { matchesFields, parseFieldSelector } from '../../engine/apiserver/fieldSelector';
 import { matchesSelector, parseLabelSelector } from '../../engine/apiserver/labelSelector';
@@ -112,7 +113,7 @@ export function toEventRecord(e: KubeObject): EventRecord | undefined {
     atMs: when ?? 0,
     type: e.type === 'Warning' ? 'Warning' : 'Normal',
     reason: str(e.reason),
-    object: ns === '' ? `${str(inv.kind)}/${str(inv.name)}` : `${str(inv.kind)}/${ns}/${str(inv.name)}`,
+    object: objectString({ kind: str(inv.kind), namespace: ns, name: str(inv.name) }),
     message: str(e.message).trim(),
     count,
     source: str(o(e.source).component) || str(e.reportingComponent) || str(e.reportingController),

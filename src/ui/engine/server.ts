@@ -4,6 +4,7 @@ import type { ExplainSchemas } from '../../kubectl/explain';
 import { podCells } from '../../kubectl/printers';
 import { Session, type Command } from '../../scenario/session';
 import { completeLine, type CompletionSource } from '../console/completion';
+import { objectString } from '../objectRef';
 import { SPEEDS, type Speed } from '../speeds';
 import type { ActionOutcome, ClusterModel, EventRecord, Frame, LoggedAction, ReplicaSample, Reply, Request, SessionAction, TimeAction } from '../protocol';
 import { inspect, toEventRecord, type InspectContext } from './inspect';
@@ -340,10 +341,10 @@ export class EngineServer {
 
   private sample(model: ClusterModel): void {
     const now = this.session.world.now;
-    const present = new Set(model.workloads.map((w) => `${w.kind}/${w.namespace}/${w.name}`));
+    const present = new Set(model.workloads.map(objectString));
     for (const key of this.lastSample.keys()) if (!present.has(key)) this.lastSample.delete(key);
     for (const w of model.workloads) {
-      const key = `${w.kind}/${w.namespace}/${w.name}`;
+      const key = objectString(w);
       const last = this.lastSample.get(key);
       if (last !== undefined && last.desired === w.desired && last.ready === w.ready) continue;
       const s = { atMs: now, desired: w.desired, ready: w.ready };

@@ -1,3 +1,4 @@
+import { objectString } from '../objectRef';
 import { RESOURCES, resolveResource } from '../../engine/apiserver/resources';
 import type { ClusterModel, ObjectRef } from '../protocol';
 
@@ -10,7 +11,7 @@ export function fetchDelay(lastFetchAt: number, now: number, newSelection: boole
 }
 
 /** A stable key for a ref: effects and replies compare these, not object identity. */
-export const refKey = (ref: ObjectRef | null): string => (ref === null ? '' : `${ref.kind}/${ref.namespace}/${ref.name}`);
+export const refKey = (ref: ObjectRef | null): string => (ref === null ? '' : objectString(ref));
 
 /** "Deployment default/web", "Node worker-1". */
 export const refLabel = (ref: ObjectRef): string => `${ref.kind} ${ref.namespace === '' ? '' : `${ref.namespace}/`}${ref.name}`;

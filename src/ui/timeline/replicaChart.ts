@@ -1,3 +1,4 @@
+import { objectString } from '../objectRef';
 import type { ObjectRef, ReplicaSample, WorkloadModel } from '../protocol';
 
 /** The workloads whose replicas the chart can draw (a Job's completions are not replicas). */
@@ -5,7 +6,7 @@ export const CHART_KINDS: ReadonlySet<string> = new Set(['Deployment', 'ReplicaS
 
 /** How the samples are keyed: "Deployment/default/web". */
 export function workloadKey(w: { kind: string; namespace: string; name: string }): string {
-  return `${w.kind}/${w.namespace}/${w.name}`;
+  return objectString(w);
 }
 
 export function chartWorkloads(workloads: readonly WorkloadModel[]): WorkloadModel[] {

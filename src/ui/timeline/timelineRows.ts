@@ -1,4 +1,5 @@
 import { commandLine } from '../commands';
+import { objectString, parseObjectRef } from '../objectRef';
 import type { EventRecord, LoggedAction, ObjectRef } from '../protocol';
 
 /** One line of the timeline: a Kubernetes Event, or something the learner did. */
@@ -13,19 +14,6 @@ export interface TimelineFilter {
   readonly text: string;
   /** Only rows about this object; null for all. */
   readonly selected: ObjectRef | null;
-}
-
-/** "Pod/default/web-1" → {kind: 'Pod', namespace: 'default', name: 'web-1'}; cluster-scoped "Node/worker-1" has namespace ''. */
-export function parseObjectRef(object: string): ObjectRef | null {
-  const parts = object.split('/');
-  if (parts.length === 3 && parts.every((p) => p !== '')) return { kind: parts[0] ?? '', namespace: parts[1] ?? '', name: parts[2] ?? '' };
-  if (parts.length === 2 && parts.every((p) => p !== '')) return { kind: parts[0] ?? '', namespace: '', name: parts[1] ?? '' };
-  return null;
-}
-
-/** The inverse of parseObjectRef: how EventRecord.object names an object. */
-export function objectString(ref: ObjectRef): string {
-  return ref.namespace === '' ? `${ref.kind}/${ref.name}` : `${ref.kind}/${ref.namespace}/${ref.name}`;
 }
 
 /** As `kubectl get events` shows an object: "pod/web-1" (the namespace is a column of its own there). */
@@ -98,3 +86,5 @@ export function visibleRange(count: number, rowHeight: number, scrollTop: number
   const last = Math.ceil((Math.max(0, scrollTop) + Math.max(0, viewportHeight)) / rowHeight);
   return { start: Math.max(0, Math.min(count, first - overscan)), end: Math.min(count, last + overscan) };
 }
+
+export { objectString, parseObjectRef };
