@@ -8,6 +8,7 @@ export function TopBar() {
   const quorum = useAppStore((s) => s.quorum);
   const masters = useAppStore((s) => s.snapshot.etcd.length);
   const workers = useAppStore((s) => s.snapshot.nodes.length) - masters;
+  const restoring = useAppStore((s) => s.restoring);
   return (
     <header className="topbar">
       <div className="topbar__brand">
@@ -16,6 +17,11 @@ export function TopBar() {
       </div>
       <TimeControls />
       <div className="topbar__right">
+        {restoring === null ? null : (
+          <span className="restore-badge" role="status" data-testid="restoring">
+            {`Restoring your cluster… ${Math.floor((100 * restoring.atMs) / Math.max(1, restoring.untilMs))}%`}
+          </span>
+        )}
         <span className={`quorum-badge ${quorum ? 'is-ok' : 'is-lost'}`} data-testid="quorum-badge" role="status">
           {quorum ? 'control plane: quorum' : 'no quorum: writes are refused'}
         </span>

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { ClusterSpec } from '../engine';
-import type { ActionOutcome, Completion, Inspection, ObjectRef, Reply, Request, RequestMessage, SessionAction, TimeAction, WorkerMessage } from './protocol';
+import type { ActionOutcome, Completion, Inspection, LoggedAction, ObjectRef, Reply, Request, RequestMessage, SessionAction, TimeAction, WorkerMessage } from './protocol';
 import type { AppStore } from './store';
 
 /** The page's handle on the engine. Every call is a request to the worker; frames arrive on their own. */
@@ -10,6 +10,8 @@ export interface EngineClient {
   inspect(ref: ObjectRef): Promise<Inspection>;
   complete(line: string, cursor: number): Promise<Completion>;
   reset(spec: ClusterSpec, seed: number | string): Promise<void>;
+  /** Rebuilds a saved session by replaying its log (see sessionStore.ts). */
+  restore(saved: { spec: ClusterSpec; seed: number | string; log: readonly LoggedAction[]; untilMs: number }): Promise<void>;
 }
 
 /** Something that carries messages to and from the engine: a Worker, or an in-page stand-in. */
@@ -59,6 +61,19 @@ export function connectEngine(port: MessagePort, store: AppStore): EngineClient 
         epoch = reply.epoch;
         store.getState().resetEngineState();
         store.getState().setSeed(seed);
+        store.getState().setSpec(spec);
+      } finally {
+        resetting--;
+      }
+    },
+    restore: async ({ spec, seed, log, untilMs }) => {
+      resetting++;
+      try {
+        const reply = await call({ op: 'restore', spec, seed, log, untilMs });
+        epoch = reply.epoch;
+        store.getState().resetEngineState();
+        store.getState().setSeed(seed);
+        store.getState().setSpec(spec);
       } finally {
         resetting--;
       }

@@ -167,6 +167,8 @@ export interface Frame {
   readonly newLog: readonly LoggedAction[];
   /** The engine threw; playback stopped. */
   readonly engineError: string | null;
+  /** While a restore replays the log: how far it has got, in virtual ms. */
+  readonly restoring: { readonly atMs: number; readonly untilMs: number } | null;
 }
 
 // ---- inspection -------------------------------------------------------------------------
@@ -217,7 +219,12 @@ export type Request =
   /** `files`: the editor's tab names, which `-f` completes. */
   | { readonly op: 'complete'; readonly line: string; readonly cursor: number; readonly files?: readonly string[] }
   /** Start over with a new cluster (the topology picker). The log starts again too. */
-  | { readonly op: 'reset'; readonly spec: ClusterSpec; readonly seed: number | string };
+  | { readonly op: 'reset'; readonly spec: ClusterSpec; readonly seed: number | string }
+  /**
+   * Rebuild a session from its log (after a reload): the cluster is made anew and the actions
+   * replayed at their virtual times up to `untilMs`, a slice per frame; frames report progress.
+   */
+  | { readonly op: 'restore'; readonly spec: ClusterSpec; readonly seed: number | string; readonly log: readonly LoggedAction[]; readonly untilMs: number };
 
 export type Reply =
   | { readonly op: 'dispatch'; readonly outcome: ActionOutcome }
@@ -225,6 +232,7 @@ export type Reply =
   | { readonly op: 'inspect'; readonly inspection: Inspection }
   | { readonly op: 'complete'; readonly completion: Completion }
   | { readonly op: 'reset'; readonly epoch: number }
+  | { readonly op: 'restore'; readonly epoch: number }
   | { readonly op: 'error'; readonly message: string };
 
 /** Page → worker. */

@@ -1,6 +1,7 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { ClusterSnapshot } from '../engine';
+import type { ClusterSnapshot, ClusterSpec } from '../engine';
+import { DEFAULT_TOPOLOGY } from './topologies';
 import type { ClusterModel, EventRecord, Frame, LoggedAction, ObjectRef, ReplicaSample } from './protocol';
 
 import { isSpeed, type Speed } from './speeds';
@@ -53,6 +54,11 @@ export interface EngineSlice {
   log: readonly LoggedAction[];
   /** Set when the engine threw; playback stops. */
   engineError: string | null;
+  /** The shape of the running cluster (what a reload restores and the topology picker replaced). */
+  spec: ClusterSpec;
+  /** While a reload's log is being replayed: how far, in virtual ms. */
+  restoring: { readonly atMs: number; readonly untilMs: number } | null;
+  setSpec: (spec: ClusterSpec) => void;
   applyFrame: (frame: Frame) => void;
   setSeed: (seed: number | string) => void;
   /** Forget the old cluster's events, samples and log (a new topology was picked). */
@@ -141,6 +147,11 @@ const createEngineSlice: Slice<EngineSlice> = (set) => ({
   samples: {},
   log: [],
   engineError: null,
+  spec: DEFAULT_TOPOLOGY,
+  restoring: null,
+  setSpec: (spec) => {
+    set({ spec });
+  },
   applyFrame: (frame) => {
     set((s) => {
       const next: Partial<AppState> = {
@@ -150,6 +161,7 @@ const createEngineSlice: Slice<EngineSlice> = (set) => ({
         speed: isSpeed(frame.speed) ? frame.speed : s.speed,
         achievedSpeed: frame.achievedSpeed,
         engineError: frame.engineError,
+        restoring: frame.restoring,
       };
       if (frame.model !== undefined) next.model = frame.model;
       if (frame.newEvents.length > 0) next.events = capped([...s.events, ...frame.newEvents], EVENTS_KEPT);

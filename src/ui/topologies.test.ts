@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTopology, DEFAULT_CLUSTER_SPEC } from '../engine';
-import { customSpec, TOPOLOGY_PRESETS } from './topologies';
+import { customSpec, DEFAULT_TOPOLOGY, TOPOLOGY_PRESETS } from './topologies';
 
 const zonesOf = (spec: Parameters<typeof buildTopology>[0], role: 'control-plane' | 'worker'): string[] =>
   buildTopology(spec)
@@ -9,6 +9,7 @@ const zonesOf = (spec: Parameters<typeof buildTopology>[0], role: 'control-plane
 
 describe('topology presets', () => {
   it('start with the default cluster the engine uses: 3 masters in zones a, a, b and 3 workers', () => {
+    expect(DEFAULT_TOPOLOGY).toEqual(DEFAULT_CLUSTER_SPEC);
     const first = TOPOLOGY_PRESETS[0]?.spec;
     expect(first).toBeDefined();
     expect(zonesOf(first!, 'control-plane')).toEqual(zonesOf(DEFAULT_CLUSTER_SPEC, 'control-plane'));

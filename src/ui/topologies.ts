@@ -42,5 +42,8 @@ export const TOPOLOGY_PRESETS: readonly TopologyPreset[] = [
   },
 ];
 
+/** The cluster a new page starts with. */
+export const DEFAULT_TOPOLOGY: ClusterSpec = (TOPOLOGY_PRESETS[0] as TopologyPreset).spec;
+
 export const MASTER_COUNTS = [1, 3, 5, 7] as const;
 export const MAX_WORKERS = 1_000;

@@ -59,6 +59,8 @@ export class EngineServer {
   private explain: ExplainSchemas | undefined;
   /** Which cluster this is: bumped by every reset, so the page can drop frames of the old one. */
   private epoch = 0;
+  /** A restore under way: the log, the next entry to run, and where it ends. */
+  private restoring: { readonly log: readonly LoggedAction[]; next: number; readonly untilMs: number } | null = null;
   /** Keys the view reported changed that `observe` has not looked at yet. */
   private unobserved = new Set<string>();
 
@@ -100,16 +102,75 @@ export class EngineServer {
           this.refreshView();
           return { op: 'complete', completion: completeLine(request.line, request.cursor, this.completionSource(request.files ?? [])) };
         case 'reset':
+          this.restoring = null;
           this.start(request.spec, request.seed);
           return { op: 'reset', epoch: this.epoch };
+        case 'restore':
+          this.restore(request.spec, request.seed, request.log, request.untilMs);
+          return { op: 'restore', epoch: this.epoch };
       }
     } catch (err) {
       return { op: 'error', message: err instanceof Error ? err.message : String(err) };
     }
   }
 
+  /**
+   * Starts rebuilding a session from its log: a new cluster from the spec and seed, then (in
+   * `tick`, a budget at a time, so the page stays live) each logged action at its virtual time,
+   * then on to `untilMs`. Paused when done. Actions sent meanwhile are refused.
+   */
+  restore(spec: ClusterSpec, seed: number | string, log: readonly LoggedAction[], untilMs: number): void {
+    let last = 0;
+    for (const e of log) {
+      if (!Number.isSafeInteger(e.atMs) || e.atMs < last) throw new RangeError(`the action log is not in time order at ${e.atMs} ms`);
+      last = e.atMs;
+    }
+    if (!Number.isSafeInteger(untilMs) || untilMs < last) throw new RangeError(`cannot restore to ${untilMs} ms: the log goes on to ${last} ms`);
+    this.start(spec, seed);
+    this.log = [...log];
+    this.unsentLog = [...log];
+    this.playing = false;
+    this.restoring = { log, next: 0, untilMs };
+  }
+
+  /**
+   * Replays the restore's log for at most `budgetMs` of wall time. A slice may stop inside a
+   * millisecond; actions run only once their millisecond is reached, as they did live.
+   */
+  private replaySlice(budgetMs: number): void {
+    const r = this.restoring;
+    if (r === null) return;
+    const world = this.session.world;
+    const started = this.clock.now();
+    try {
+      while (this.clock.now() - started < budgetMs) {
+        const entry = r.log[r.next];
+        const target = entry === undefined ? r.untilMs : Math.max(entry.atMs, world.now);
+        if (!world.runUntil(target, { maxEvents: CHUNK_EVENTS }).reached) continue;
+        if (entry === undefined) {
+          this.restoring = null;
+          break;
+        }
+        r.next++;
+        const a = entry.action;
+        if (a.type === 'kubectl' || a.type === 'etcdctl' || a.type === 'fault' || a.type === 'crashContainer') {
+          try {
+            this.session.run(toCommand(a));
+          } catch {
+            // The live session turned the same throw into an error on the console.
+          }
+        } else if (a.type === 'speed' && SPEEDS.includes(a.speed as Speed)) this.speed = a.speed;
+      }
+    } catch (err) {
+      this.engineError = err instanceof Error ? err.message : String(err);
+      this.restoring = null;
+    }
+    this.reanchor();
+  }
+
   /** Runs one action to its end, at the current virtual time, and logs it. */
   dispatch(action: SessionAction): ActionOutcome {
+    if (this.restoring !== null) throw new Error('the cluster is still being restored; wait a moment');
     const world = this.session.world;
     const startedAtMs = world.now;
     this.record(action);
@@ -126,6 +187,7 @@ export class EngineServer {
   }
 
   time(action: TimeAction): void {
+    if (this.restoring !== null) throw new Error('the cluster is still being restored; wait a moment');
     if (action.type === 'speed' && !SPEEDS.includes(action.speed as Speed)) throw new RangeError(`speed must be one of ${SPEEDS.join(', ')}, got ${action.speed}`);
     this.record(action);
     switch (action.type) {
@@ -156,6 +218,11 @@ export class EngineServer {
    * and nothing changed since the last frame).
    */
   tick(budgetMs: number): Frame | null {
+    if (this.restoring !== null) {
+      this.replaySlice(budgetMs);
+      this.observe(false);
+      return this.frame();
+    }
     if (!this.playing || this.engineError !== null) return this.pendingFrame();
     const world = this.session.world;
     const started = this.clock.now();
@@ -382,6 +449,7 @@ export class EngineServer {
       newSamples: this.newSamples,
       newLog: this.unsentLog,
       engineError: this.engineError,
+      restoring: this.restoring === null ? null : { atMs: this.session.world.now, untilMs: this.restoring.untilMs },
     };
     this.modelSent = true;
     this.newEvents = [];

@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 // The engine's Web Worker: it owns the cluster and plays it, so the page's frames never wait
 // for the simulation. Messages in are requests; messages out are replies and frames.
-import { DEFAULT_CLUSTER_SPEC } from '../../engine/topology';
 import type { ExplainSchemas } from '../../kubectl/explain';
 import type { RequestMessage, WorkerMessage } from '../protocol';
 import { DEFAULT_SEED } from '../speeds';
+import { DEFAULT_TOPOLOGY } from '../topologies';
 import { EngineServer } from './server';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -13,7 +13,7 @@ declare const self: DedicatedWorkerGlobalScope;
 const BUDGET_MS = 12;
 const FRAME_MS = 16;
 
-const server = new EngineServer(DEFAULT_CLUSTER_SPEC, DEFAULT_SEED, { now: () => performance.now() });
+const server = new EngineServer(DEFAULT_TOPOLOGY, DEFAULT_SEED, { now: () => performance.now() });
 
 const post = (m: WorkerMessage): void => {
   self.postMessage(m);
