@@ -9,8 +9,10 @@ test('a reload brings back the same cluster: the log is replayed to the same pod
   await run(page, 'kill worker-2');
   await page.waitForTimeout(1_000);
   await page.getByRole('button', { name: 'Pause' }).click();
-  // Saved every few seconds and whenever the log grows: wait for the paused moment to be saved.
+  // The worker's frame that says "paused" carries the moment it stopped at.
+  await page.waitForFunction(() => !window.kubeplay.store.getState().playing);
   const pausedAt = await page.evaluate(() => window.kubeplay.store.getState().snapshot.now);
+  // Saved every few seconds and whenever the log grows: wait for the paused moment to be saved.
   await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('kubeplay.session.v1') ?? '{}').untilMs as number), { timeout: 10_000 }).toBe(pausedAt);
   const before = await page.evaluate(() =>
     window.kubeplay.store
