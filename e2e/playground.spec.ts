@@ -107,7 +107,8 @@ test('killing a worker from the map: at high speed its pods are replaced on the 
   const victim = 'worker-2';
   expect(await nodesOf(page, 'web')).toContain(victim);
 
-  await page.locator(`[data-testid="node"][data-node="${victim}"]`).click();
+  // The card's corner: its middle may be covered by pod chips, which open the pod's menu.
+  await page.locator(`[data-testid="node"][data-node="${victim}"]`).click({ position: { x: 6, y: 6 } });
   const menu = page.getByTestId('map-menu');
   await expect(menu).toBeVisible();
   await screenshot(page, testInfo, '3-node-menu');
