@@ -35,7 +35,8 @@ test('a reload brings back the same cluster: the log is replayed to the same pod
   await expect(page.getByRole('button', { name: 'Play' })).toBeVisible();
 
   // Garbage in storage: the page starts a fresh default cluster and says nothing alarming.
-  await page.evaluate(() => localStorage.setItem('kubeplay.session.v1', '{"v":1,"spec":{"zones":"x"}}'));
+  // Written as the next page starts (the running page saves every few seconds and would overwrite it).
+  await page.addInitScript(() => localStorage.setItem('kubeplay.session.v1', '{"v":1,"spec":{"zones":"x"}}'));
   await page.reload();
   await expect(page.locator('[data-testid="node"][data-ready="True"]')).toHaveCount(6, { timeout: 30_000 });
   await expect(page.locator('[data-testid="pod"]')).toHaveCount(0);
