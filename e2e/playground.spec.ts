@@ -50,21 +50,27 @@ async function nodesOf(page: Page, prefix: string): Promise<string[]> {
   return podsOnMap(page, prefix).evaluateAll((els) => els.map((el) => el.getAttribute('data-node') ?? ''));
 }
 
-test('a Deployment typed in the editor and applied with Ctrl+Enter runs on the workers, on the map and in kubectl', async ({ page }, testInfo) => {
+test('a Deployment written in the editor and applied with Ctrl+Enter runs on the workers, on the map and in kubectl', async ({ page }, testInfo) => {
   await openPlayground(page);
   await screenshot(page, testInfo, '1-start');
   await pasteIntoEditor(page, HELLO);
+  // Then typed by hand: line 6 becomes `replicas: 5`.
+  await page.keyboard.press('ControlOrMeta+Home');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('5');
   await page.keyboard.press('ControlOrMeta+Enter');
   await expect.poll(() => lastCommand(page)).toBe('kubectl apply -f web.yaml');
   await expect(page.locator('[data-testid="console-output"] [data-kind="stdout"]').last()).toHaveText('deployment.apps/hello created');
 
   await setSpeed(page, 10);
-  await expect(podsOnMap(page, 'hello').and(page.locator('[data-status="Running"][data-ready="true"]'))).toHaveCount(4, { timeout: 30_000 });
+  await expect(podsOnMap(page, 'hello').and(page.locator('[data-status="Running"][data-ready="true"]'))).toHaveCount(5, { timeout: 30_000 });
   for (const node of await nodesOf(page, 'hello')) expect(node).toMatch(/^worker-\d$/);
 
   const { stdout } = await run(page, 'kubectl get pods');
   const rows = stdout.split('\n').filter((l) => l.startsWith('hello-'));
-  expect(rows).toHaveLength(4);
+  expect(rows).toHaveLength(5);
   for (const row of rows) expect(row).toMatch(/^hello-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+0\s+\S+$/);
   await screenshot(page, testInfo, '1-deployment-running');
   // The README's picture is refreshed on request only, so a test run leaves the work tree clean.
