@@ -2,6 +2,7 @@ import { ApiClient } from './apiserver/apiClient';
 import { ApiServer } from './apiserver/apiServer';
 import { ControllerManager } from './controllers/controllerManager';
 import { MetricsServer } from './metrics/metricsServer';
+import type { SchedulingDecision } from './scheduler/framework';
 import { Scheduler } from './scheduler/scheduler';
 import type { Disk } from './storage/provisioner';
 import { applyFault, type Fault } from './faults';
@@ -206,6 +207,19 @@ export class Cluster {
    */
   apiClient(host: string, port: string, pinned?: string): ApiClient {
     return new ApiClient(this.world, { host, port, servers: this.masters, ...(pinned === undefined ? {} : { pinned }) });
+  }
+
+  /**
+   * The scheduler's latest decision about a pod: the newest across the schedulers, since one
+   * that lost its Lease keeps the decisions it made while it led.
+   */
+  schedulingDecision(podUid: string): (SchedulingDecision & { at: number }) | undefined {
+    let newest: (SchedulingDecision & { at: number }) | undefined;
+    for (const s of this.schedulers.values()) {
+      const d = s.decisions.get(podUid);
+      if (d !== undefined && (newest === undefined || d.at > newest.at)) newest = d;
+    }
+    return newest;
   }
 
   /** The world's state hash plus every etcd member's Raft and store state. */

@@ -15,6 +15,7 @@ export class ClusterView {
   private readonly byResource = new Map<string, Map<string, KubeObject>>();
   private rev = 0;
   private readonly prefixes: readonly { prefix: string; type: ResourceType }[];
+  private readonly byPlural = new Map(RESOURCES.map((t) => [t.plural, t]));
 
   constructor(private readonly etcd: EtcdCluster) {
     // Longest prefix first: /registry/services/endpoints is not a Service.
@@ -64,9 +65,14 @@ export class ClusterView {
 
   /** One object; namespace '' (or undefined) for cluster-scoped ones. */
   get(plural: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    const type = RESOURCES.find((t) => t.plural === plural);
+    const type = this.byPlural.get(plural);
     if (type === undefined) return undefined;
     const key = type.namespaced ? `${type.etcdPrefix}/${namespace ?? ''}/${name}` : `${type.etcdPrefix}/${name}`;
+    return this.byKey.get(key);
+  }
+
+  /** The object stored under an etcd key (one `refresh` reported), if it is still there. */
+  atKey(key: string): KubeObject | undefined {
     return this.byKey.get(key);
   }
 

@@ -40,6 +40,21 @@ export function connectEngine(port: MessagePort, store: AppStore): EngineClient 
     if (message.reply.op === 'error') w.reject(new Error(message.reply.message));
     else w.resolve(message.reply);
   });
+  /**
+   * A new cluster replaces the old one: frames are dropped until the worker answers with the new
+   * epoch, and the page forgets the old cluster only then (a refused topology leaves it on screen).
+   */
+  const replaceCluster = async (request: () => Promise<{ epoch: number }>, spec: ClusterSpec, seed: number | string): Promise<void> => {
+    resetting++;
+    try {
+      epoch = (await request()).epoch;
+      store.getState().resetEngineState();
+      store.getState().setSeed(seed);
+      store.getState().setSpec(spec);
+    } finally {
+      resetting--;
+    }
+  };
   const call = <Op extends Request['op']>(request: Request & { op: Op }): Promise<Reply & { op: Op }> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
@@ -54,29 +69,10 @@ export function connectEngine(port: MessagePort, store: AppStore): EngineClient 
     inspect: async (ref) => (await call({ op: 'inspect', ref })).inspection,
     complete: async (line, cursor) => (await call({ op: 'complete', line, cursor, files: store.getState().tabs.map((t) => t.name) })).completion,
     reset: async (spec, seed) => {
-      resetting++;
-      try {
-        const reply = await call({ op: 'reset', spec, seed });
-        // Only once the new cluster exists: a refused topology leaves the old one on screen.
-        epoch = reply.epoch;
-        store.getState().resetEngineState();
-        store.getState().setSeed(seed);
-        store.getState().setSpec(spec);
-      } finally {
-        resetting--;
-      }
+      await replaceCluster(() => call({ op: 'reset', spec, seed }), spec, seed);
     },
     restore: async ({ spec, seed, log, untilMs }) => {
-      resetting++;
-      try {
-        const reply = await call({ op: 'restore', spec, seed, log, untilMs });
-        epoch = reply.epoch;
-        store.getState().resetEngineState();
-        store.getState().setSeed(seed);
-        store.getState().setSpec(spec);
-      } finally {
-        resetting--;
-      }
+      await replaceCluster(() => call({ op: 'restore', spec, seed, log, untilMs }), spec, seed);
     },
   };
 }

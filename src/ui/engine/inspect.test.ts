@@ -22,10 +22,7 @@ function contextOf(h: Harness): InspectContext {
   return {
     view,
     now: h.cluster.world.now,
-    decisionOf: (uid) => {
-      const found = [...h.cluster.schedulers.values()].map((s) => s.decisions.get(uid)).filter((d) => d !== undefined);
-      return found.sort((a, b) => b.at - a.at)[0];
-    },
+    decisionOf: (uid) => h.cluster.schedulingDecision(uid),
   };
 }
 

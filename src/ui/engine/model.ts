@@ -111,7 +111,8 @@ function ownerOf(p: KubeObject, replicaSets: ReadonlyMap<string, KubeObject>): s
 
 function workloadModels(view: ClusterView): WorkloadModel[] {
   const out: WorkloadModel[] = [];
-  const add = (kind: WorkloadModel['kind'], x: KubeObject, desired: number, current: number, ready: number, updated: number, available: number): void => {
+  /** `finished`: a Job that completed or failed has nothing left to converge to. */
+  const add = (kind: WorkloadModel['kind'], x: KubeObject, desired: number, current: number, ready: number, updated: number, available: number, finished = false): void => {
     const generationSeen = num(o(x.status).observedGeneration) >= num(x.metadata.generation);
     out.push({
       kind,
@@ -122,7 +123,7 @@ function workloadModels(view: ClusterView): WorkloadModel[] {
       ready,
       updated,
       available,
-      converging: !generationSeen || current !== desired || ready !== desired || updated !== desired || available !== desired,
+      converging: !finished && (!generationSeen || current !== desired || ready !== desired || updated !== desired || available !== desired),
     });
   };
   for (const d of view.list('deployments')) {
@@ -150,12 +151,8 @@ function workloadModels(view: ClusterView): WorkloadModel[] {
     const s = o(x.status);
     const completions = typeof o(x.spec).completions === 'number' ? num(o(x.spec).completions) : 1;
     const done = num(s.succeeded);
-    const out_ = out.length;
-    add('Job', x, completions, done + num(s.active), done, done, done);
-    const last = out[out_];
-    if (last !== undefined && arr(s.conditions).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')) {
-      out[out_] = { ...last, converging: false };
-    }
+    const finished = arr(s.conditions).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+    add('Job', x, completions, done + num(s.active), done, done, done, finished);
   }
   return out;
 }

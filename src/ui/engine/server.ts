@@ -346,10 +346,7 @@ export class EngineServer {
         if (key.startsWith('/registry/events/')) noticed = true;
         const pod = key.startsWith('/registry/pods/');
         if (!pod && !key.startsWith('/registry/minions/')) continue;
-        const type = pod ? 'pods' : 'nodes';
-        const rest = key.slice(pod ? '/registry/pods/'.length : '/registry/minions/'.length);
-        const slash = rest.indexOf('/');
-        const o = pod ? view.get(type, rest.slice(0, slash), rest.slice(slash + 1)) : view.get(type, undefined, rest);
+        const o = view.atKey(key);
         const sig = o === undefined ? 'gone' : pod ? podSignature(o, world.now) : nodeSignature(o);
         if (seen.get(key) !== sig) noticed = true;
         seen.set(key, sig);
@@ -379,9 +376,7 @@ export class EngineServer {
     this.unobserved = new Set();
     for (const key of changed) {
       if (!key.startsWith('/registry/events/')) continue;
-      const slash = key.lastIndexOf('/');
-      const ns = key.slice('/registry/events/'.length, slash);
-      const ev = view.get('events', ns, key.slice(slash + 1));
+      const ev = view.atKey(key);
       const rec = ev === undefined ? undefined : toEventRecord(ev);
       if (rec === undefined) {
         // Expired (the API server keeps Events an hour) or deleted.
@@ -394,7 +389,7 @@ export class EngineServer {
     }
     // Lease holders lapse with time alone, so a model older than a virtual second is stale too.
     const now = this.session.world.now;
-    const stale = this.model === undefined || this.model.revision !== view.revision || changed.size > 0 || now - this.modelBuiltAtVirtual >= 1_000;
+    const stale = this.model === undefined || changed.size > 0 || now - this.modelBuiltAtVirtual >= 1_000;
     const wall = this.clock.now();
     const large = (this.model?.pods.length ?? 0) > LARGE_CLUSTER_PODS;
     if (stale && (force || !large || wall - this.modelBuiltAt >= MODEL_INTERVAL_MS)) {
@@ -468,15 +463,7 @@ export class EngineServer {
     return {
       view: this.session.view,
       now: cluster.world.now,
-      // A scheduler that lost its lease keeps its old decisions: the newest one is current.
-      decisionOf: (uid) => {
-        let newest: ReturnType<InspectContext['decisionOf']>;
-        for (const s of cluster.schedulers.values()) {
-          const d = s.decisions.get(uid);
-          if (d !== undefined && (newest === undefined || d.at > newest.at)) newest = d;
-        }
-        return newest;
-      },
+      decisionOf: (uid) => cluster.schedulingDecision(uid),
     };
   }
 

