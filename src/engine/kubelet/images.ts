@@ -1,7 +1,10 @@
+import { teachingImage, teachingRepositories } from './teaching';
+
 /**
  * The simulated registry: the public images learners type, recognised by repository with any
- * tag, and what each does when run without a command of its own. Anything else fails to pull,
- * as on a real cluster. (The teaching images with richer behaviour come with the workload model.)
+ * tag, and what each does when run without a command of its own; and Kubeplay's own teaching
+ * images (docker.io/kubeplay/*, src/engine/kubelet/teaching.ts), which exist only with the tags
+ * they were published with. Anything else fails to pull, as on a real cluster.
  */
 
 export interface ImageRef {
@@ -46,12 +49,25 @@ const CATALOGUE: Readonly<Record<string, ImageInfo>> = {
   'docker.io/library/memcached': { sizeBytes: 30 * MiB, entrypoint: ['docker-entrypoint.sh'], cmd: ['memcached'], ports: [11211], cpuMilli: 1, memoryMiB: 3 },
   'docker.io/library/python': { sizeBytes: 380 * MiB, entrypoint: [], cmd: ['python3'], ports: [], cpuMilli: 0, memoryMiB: 8 },
   'docker.io/library/node': { sizeBytes: 400 * MiB, entrypoint: ['docker-entrypoint.sh'], cmd: ['node'], ports: [], cpuMilli: 0, memoryMiB: 10 },
+  'docker.io/library/golang': { sizeBytes: 290 * MiB, entrypoint: [], cmd: ['bash'], ports: [], cpuMilli: 0, memoryMiB: 2 },
+  'docker.io/library/mariadb': { sizeBytes: 110 * MiB, entrypoint: ['docker-entrypoint.sh'], cmd: ['mariadbd'], ports: [3306], cpuMilli: 3, memoryMiB: 85 },
+  // Epmd, AMQP, the Prometheus plugin (enabled in the image) and inter-node traffic.
+  'docker.io/library/rabbitmq': { sizeBytes: 95 * MiB, entrypoint: ['docker-entrypoint.sh'], cmd: ['rabbitmq-server'], ports: [4369, 5672, 15692, 25672], cpuMilli: 8, memoryMiB: 110 },
+  'docker.io/curlimages/curl': { sizeBytes: 10 * MiB, entrypoint: ['/entrypoint.sh'], cmd: ['curl'], ports: [], cpuMilli: 0, memoryMiB: 1 },
+  'docker.io/nginxinc/nginx-unprivileged': { sizeBytes: 72 * MiB, entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;'], ports: [8080], cpuMilli: 1, memoryMiB: 4 },
+  // The container-escape exploit of the security lessons (src/engine/kubelet/security.ts).
+  'docker.io/kubeplay/escape': { sizeBytes: 9 * MiB, entrypoint: ['/usr/local/bin/escape'], cmd: [], ports: [], cpuMilli: 1, memoryMiB: 3 },
   'registry.k8s.io/pause': { sizeBytes: 300 * 1024, entrypoint: ['/pause'], cmd: [], ports: [], cpuMilli: 0, memoryMiB: 1 },
 };
 
-/** The main program of each known image, which the behaviour model recognises by name. */
+/** Every repository the registry serves: the public ones (any tag) and the teaching images. */
+export function catalogueRepositories(): string[] {
+  return [...Object.keys(CATALOGUE), ...teachingRepositories()];
+}
+
+/** What the registry has under this reference: any tag of a public image, a teaching image's published tags only. */
 export function knownImage(ref: ImageRef): ImageInfo | undefined {
-  return CATALOGUE[ref.repository];
+  return CATALOGUE[ref.repository] ?? teachingImage(ref);
 }
 
 /**
@@ -85,6 +101,8 @@ export function parseImageRef(text: string): ImageRef {
 /** Why a pull fails, in containerd's words as the kubelet passes them on. */
 export function pullError(ref: ImageRef): string | undefined {
   if (knownImage(ref) !== undefined) return undefined;
+  // The repository exists but not this tag: the registry answers 404 for the manifest.
+  if (teachingImage(ref, { anyTag: true }) !== undefined) return `failed to pull and unpack image "${ref.canonical}": failed to resolve reference "${ref.canonical}": ${ref.canonical}: not found`;
   return `failed to pull and unpack image "${ref.canonical}": failed to resolve reference "${ref.canonical}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
 }
 

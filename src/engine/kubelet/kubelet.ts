@@ -1,8 +1,9 @@
 import { decodeBase64 } from '../encoding';
 import type { ApiClient } from '../apiserver/apiClient';
 import type { KubeObject } from '../apiserver/apiObjects';
-import { type ContainerLogsRequest, type ContainerLogsResponse, KUBELET_PORT, KubeletMsg, KubeletStatsMsg, type ResourceSample, type ResourceStatsRequest, type ResourceStatsResponse } from '../apiserver/apiProtocol';
+import { type ContainerLogsRequest, type ContainerLogsResponse, type ExecRequest, type ExecResponse, type ExecResult, KUBELET_PORT, KubeletMsg, KubeletStatsMsg, type ResourceSample, type ResourceStatsRequest, type ResourceStatsResponse } from '../apiserver/apiProtocol';
 import { EventRecorder } from '../client/eventRecorder';
+import { hashString } from '../hash';
 import { Informer, objectKey } from '../client/informer';
 import type { ScheduledEvent } from '../eventQueue';
 import type { Message } from '../network';
@@ -14,8 +15,9 @@ import { rfc3339, rfc3339Micro } from '../virtualTime';
 import type { World } from '../world';
 import { knownImage, parseImageRef, type ImageRef } from './images';
 import { containerStatus, type ContainerView, podConditions, podPhase, type PodView, type Waiting } from './podStatus';
-import { execCommand, programFor, programLogs, type FileRead, type Program, shareCpu, unixDate } from './process';
+import { type AppBehaviour, execCommand, type FileContext, type LogLine, memoryMiBAt, programEnd, programFor, programLogs, type FileRead, type Program, shareCpu, unixDate } from './process';
 import type { ContainerRecord, ContainerRuntime } from './runtime';
+import { confine, effectiveSecurity, ESCAPE_HOST_MOUNT, escapes, fileContext, imageUser, runAsNonRootError, sandboxOverheadBytes } from './security';
 import {
   claimOf,
   claimProblem,
@@ -197,7 +199,20 @@ export interface KubeletOptions {
    * outliving pods. Without it the kubelets of one World share a store of their own.
    */
   readonly diskFiles?: Map<string, VolumeData>;
+  /** How wget, curl and nslookup run by `kubectl exec` fare on the pod network (the Cluster's data plane); without it they fail. */
+  readonly netTool?: NetTool;
 }
+
+type NetToolName = NonNullable<AppBehaviour['oneShot']>;
+type NetClient = { readonly host: string; readonly port: number; readonly path?: string; readonly timeoutSec?: number };
+type NetOpts = { readonly quiet: boolean; readonly failOnHttpError: boolean };
+type NetRun = { lines: string[]; code: number; waitMs: number };
+
+/** A network tool's run from a pod: what it prints, its exit code, and how long it takes (a time-out). */
+export type NetTool = (podUid: string, node: string, tool: NetToolName, client: NetClient, opts: NetOpts) => NetRun;
+
+/** The environment each container's process was started with: what an exec'd command inherits. */
+const containerEnv = new WeakMap<ContainerRecord, Readonly<Record<string, string>>>();
 
 const worldDisks = new WeakMap<World, Map<string, VolumeData>>();
 
@@ -641,15 +656,30 @@ export class Kubelet {
     if (env === undefined) return;
     const ref = parseImageRef(c.image ?? '');
     if (!this.ensureImage(w, pod, c, ref, soon)) return;
+    const security = effectiveSecurity(spec, c, imageUser(ref));
+    const refused = runAsNonRootError(security, pod, c.name);
+    if (refused !== undefined) {
+      // Checked each time the container's config is generated: every attempt is a Failed event.
+      w.configErrors.set(c.name, refused);
+      this.recordPod(pod, 'Warning', 'Failed', `Error: ${refused}`);
+      return soon(this.world.now + KUBELET_DEFAULTS.backOffInitialMs);
+    }
     const handler = this.runtimeHandler(w, spec, soon);
     if (handler === undefined) return;
     const attempts = this.attempts(w.uid, c.name);
     const attempt = (attempts.at(-1)?.attempt ?? (w.restartBase.get(c.name) ?? 0) - 1) + 1;
     const limit = c.resources?.limits?.memory;
     const files = this.containerFiles(w, c, env, ref.repository);
-    const program: Program = programFor(ref, { ...(c.image === undefined ? {} : { image: c.image }), ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}) }, env, { readOnly: (p) => files.readOnly(p) });
+    const confinement = confine(spec, c, security, handler, this.node, files);
+    // containerd sets HOSTNAME to the pod's hostname; the container's own env may override it.
+    const processEnv = { HOSTNAME: (spec as { hostname?: string }).hostname ?? pod.metadata.name ?? '', ...env };
+    const program: Program = programFor(ref, { ...(c.image === undefined ? {} : { image: c.image }), ...(c.command ? { command: c.command } : {}), ...(c.args ? { args: c.args } : {}) }, processEnv, startFiles(fileContext(confinement), files, this.world.now), confinement);
     const record = this.options.runtime.start(w.uid, c.name, attempt, ref, program, { ...(limit === undefined ? {} : { memoryLimitMiB: bytes(limit) / (1024 * 1024) }), handler, files });
+    containerEnv.set(record, processEnv);
     files.attach(record);
+    // An exploit that broke out writes to the node's own files (its view of them is at /host).
+    const host = this.options.runtime.hostFiles;
+    if (escapes(ref, c, confinement)) host.addWriter(record, new ContainerFs([{ mountPath: ESCAPE_HOST_MOUNT, data: host, prefix: '', readOnly: false }], new VolumeData()));
     this.recordPod(pod, 'Normal', 'Created', `Created container ${c.name}`);
   }
 
@@ -947,6 +977,13 @@ export class Kubelet {
     return ((rc as Obj).handler as string | undefined) ?? 'runc';
   }
 
+  /** The handler a running pod's sandbox was made with, from the RuntimeClass the kubelet looked up then. */
+  private knownHandler(pod: KubeObject | undefined): string {
+    const name = (pod?.spec as PodSpec | undefined)?.runtimeClassName;
+    const rc = name === undefined ? undefined : this.refs.get(`runtimeclasses//${name}`)?.object;
+    return ((rc as Obj | null | undefined)?.handler as string | undefined) ?? 'runc';
+  }
+
   /**
    * An object a pod refers to: undefined while it is being fetched, null if it does not exist.
    * Cached for a minute, like the kubelet's TTL-based object cache (the kubelet's "Cache" change
@@ -1060,9 +1097,11 @@ export class Kubelet {
       const path = p.httpGet.path ?? '/';
       const scheme = (p.httpGet.scheme ?? 'HTTP').toLowerCase();
       if (!listening.includes(port)) return `Get "${scheme}://${ip}:${port}${path}": dial tcp ${ip}:${port}: connect: connection refused`;
-      const web = c.program.ports.includes(80);
-      if (!web) return `Get "${scheme}://${ip}:${port}${path}": read tcp ${ip}:${port}: read: connection reset by peer`;
-      if (!['/', '/index.html', ''].includes(path)) return 'HTTP probe failed with statuscode: 404';
+      const paths = c.program.httpPaths ?? (c.program.ports.includes(80) ? ['/', '/index.html', ''] : undefined);
+      if (paths === undefined) return `Get "${scheme}://${ip}:${port}${path}": read tcp ${ip}:${port}: read: connection reset by peer`;
+      // A broken release answers every request with an error, health checks included.
+      if (c.program.app?.serverError === true) return 'HTTP probe failed with statuscode: 500';
+      if (!paths.includes(path)) return 'HTTP probe failed with statuscode: 404';
       return undefined;
     }
     if (p.tcpSocket !== undefined || p.grpc !== undefined) {
@@ -1212,6 +1251,7 @@ export class Kubelet {
 
   private serve(m: Message): void {
     if (m.type === KubeletStatsMsg.Request) return this.serveStats(m);
+    if (m.type === KubeletMsg.Exec) return this.serveExec(m);
     if (m.type !== KubeletMsg.ContainerLogs) return;
     const req = m.payload as ContainerLogsRequest;
     const answer = (r: Omit<ContainerLogsResponse, 'reqId'>): void => {
@@ -1234,14 +1274,39 @@ export class Kubelet {
     }
     const end = target.finishedAt ?? this.world.now;
     const startedAt = target.startedAt ?? target.createdAt;
-    let lines = programLogs(target.program, end - startedAt, 5_000, target.files?.forProgram(startedAt)).map((l) => {
-      const at = startedAt + l.atMs;
+    const programLines = programLogs(target.program, end - startedAt, 5_000, target.files?.forProgram(startedAt)).map((l) => ({ ...l, at: startedAt + l.atMs }));
+    let lines = mergeByTime(programLines, target.appLog ?? []).map((l) => {
+      const at = l.at;
       const text = l.stamp === 'nginx' ? `${nginxTime(at)} ${l.line}` : l.stamp === 'iso' ? `${rfc3339(at).replace('T', ' ').replace('Z', '')}+00:00 ${l.line}` : l.stamp === 'date' ? `${unixDate(at)}${l.line}` : l.line;
       // A last line without its newline (a file that lacks one, printed last) is sent as it is.
       return `${req.timestamps ? `${rfc3339Nano(at)} ${text}` : text}${l.partial === true ? '' : '\n'}`;
     });
     if (req.tailLines !== undefined && req.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - req.tailLines));
     answer({ text: lines.join('') });
+  }
+
+  // ---- kubelet API (port 10250): exec ----
+
+  /**
+   * Runs a command in a running container of a pod here, with that container's environment and
+   * files: the stream is taken at once, the result sent when the command ends (after its sleeps,
+   * or a network tool's time-out). A container that is not running cannot be found by the runtime.
+   */
+  private serveExec(m: Message): void {
+    if (m.copy > 0) return; // the stream runs over TCP: network-made copies never arrive
+    const req = m.payload as ExecRequest;
+    const answer = (r: Omit<ExecResponse, 'reqId'>): void => {
+      this.world.net.send(this.node, m.from, KubeletMsg.ExecResponse, { reqId: req.reqId, ...r }, req.replyPort);
+    };
+    const uid = this.informer.get(`${req.namespace}/${req.pod}`)?.metadata.uid;
+    const c = uid === undefined ? undefined : this.attempts(uid, req.container).at(-1);
+    if (c?.files === undefined || c.startedAt === undefined || c.finishedAt !== undefined) {
+      return answer({ result: { streamError: `unable to upgrade connection: container not found ("${req.container}")` } });
+    }
+    answer({ started: true });
+    const net: ExecNet = (tool, client, opts) => this.options.netTool?.(c.podUid, this.node, tool, client, opts);
+    const run = execInContainer(c, c.files, req.command, containerEnv.get(c) ?? {}, this.world.now, net);
+    this.later(run.waitMs, `exec in ${req.pod}/${req.container}`, () => answer({ result: run.result }));
   }
 
   // ---- kubelet API (port 10250): /metrics/resource ----
@@ -1265,11 +1330,13 @@ export class Kubelet {
       const pod = pods.get(uid);
       const running = rt.containersOf(uid).filter((c) => c.startedAt !== undefined && c.finishedAt === undefined);
       const containers = running.map((c) => {
-        const sample: ResourceSample = { startTime: c.startedAt ?? at, timestamp: at, cpuUsageNs: Math.round(account.containers.get(c.id) ?? 0), memoryWorkingSetBytes: workingSet(c) };
+        const sample: ResourceSample = { startTime: c.startedAt ?? at, timestamp: at, cpuUsageNs: Math.round(account.containers.get(c.id) ?? 0), memoryWorkingSetBytes: workingSet(c, at) };
         memory += sample.memoryWorkingSetBytes;
         return { name: c.name, ...sample };
       });
       if (pod !== undefined && containers.length > 0) out.push({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name ?? '', containers });
+      // A gVisor or Kata sandbox costs the node memory of its own, outside any container.
+      if (rt.sandbox(uid) !== undefined) memory += sandboxOverheadBytes(this.knownHandler(pod));
     }
     const nodeSample: ResourceSample = { startTime: account.bootAt, timestamp: at, cpuUsageNs: Math.round(account.nodeNs), memoryWorkingSetBytes: memory };
     const resp: ResourceStatsResponse = { reqId: req.reqId, node: this.node, nodeSample, pods: out };
@@ -1358,15 +1425,37 @@ function nginxTime(ms: number): string {
   return rfc3339(ms).slice(0, 19).replace(/-/g, '/').replace('T', ' ');
 }
 
+/** A program's own lines and those the traffic model wrote for it, in time order (the program's first on a tie). */
+function mergeByTime<T extends { at: number }>(own: readonly T[], network: readonly { at: number; line: string }[]): (T | { at: number; line: string; stamp?: undefined; partial?: undefined })[] {
+  if (network.length === 0) return [...own];
+  const out: (T | { at: number; line: string })[] = [];
+  let j = 0;
+  for (const l of own) {
+    while (j < network.length && (network[j]?.at ?? 0) < l.at) out.push(network[j++] as { at: number; line: string });
+    out.push(l);
+  }
+  while (j < network.length) out.push(network[j++] as { at: number; line: string });
+  return out;
+}
+
 /** The timestamps kubectl logs --timestamps shows (RFC 3339 with nanoseconds). */
 function rfc3339Nano(ms: number): string {
   return rfc3339Micro(ms).replace('Z', '000Z');
 }
 
-/** A container's memory working set: its program's, plus a few pages that differ per container (page-aligned, as cgroups count). */
-function workingSet(c: ContainerRecord): number {
+/**
+ * A container's memory working set at a time: its program's (growing if it leaks), plus a few
+ * pages that differ per container (page-aligned, as cgroups count).
+ */
+function workingSet(c: ContainerRecord, at: number): number {
   const extraPages = parseInt(c.id.slice(0, 4), 16) % 256;
-  return c.program.memoryMiB * 2 ** 20 + extraPages * 4_096;
+  const programPages = Math.round((memoryMiBAt(c.program, at - (c.startedAt ?? at)) * 2 ** 20) / 4_096);
+  return (programPages + extraPages) * 4_096;
+}
+
+/** What a program finds in its files when it starts (its config file, a database's data directory). */
+function startFiles(ctx: FileContext, files: ContainerFs, now: number): FileContext {
+  return { ...ctx, read: (p) => files.read(p, now), list: (p) => files.list(p, now), onVolume: (p) => files.resolve(p).data !== files.layer };
 }
 
 /** A deterministic wobble in [0, n): FNV-1a of a label, so samples vary without drawing from the kubelet's random stream. */
@@ -1374,4 +1463,41 @@ function jitter(label: string, n: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
   return h % n;
+}
+
+/** The data plane, seen from the exec'd container's pod (undefined: no network to ask). */
+type ExecNet = (tool: NetToolName, client: NetClient, opts: NetOpts) => NetRun | undefined;
+
+/**
+ * A command exec'd in a running container, as the container's own programs are modelled (the
+ * same shell, utilities and network tools): its output, exit code, and how long it takes.
+ */
+function execInContainer(c: ContainerRecord, files: ContainerFs, command: readonly string[], env: Readonly<Record<string, string>>, now: number, net: ExecNet): { waitMs: number; result: ExecResult } {
+  const p = programFor(c.image, { command }, env, { readOnly: (path) => files.readOnly(path), read: (path) => files.read(path, now), list: (path) => files.list(path, now) });
+  if (p.startError !== undefined) return { waitMs: 0, result: { streamError: execNotFound(c, command[0] ?? '', now) } };
+  const seen = files.forProgram(now);
+  const app = p.app;
+  if (app?.oneShot !== undefined && app.client !== undefined && p.loop === undefined) {
+    // The steps before the tool, then its request through the data plane.
+    const beforeMs = p.steps.reduce((sum, s) => sum + ('sleepMs' in s ? s.sleepMs : 0), 0);
+    const own = printed(programLogs(p, beforeMs, 5_000, seen), now);
+    const tool = net(app.oneShot, app.client, { quiet: app.quiet === true, failOnHttpError: app.failOnHttpError === true }) ?? { lines: [], code: 1, waitMs: 0 };
+    return { waitMs: beforeMs + tool.waitMs, result: { stdout: own + tool.lines.map((l) => `${l}\n`).join(''), exitCode: tool.code } };
+  }
+  const exit = programEnd(p, seen).exit;
+  // A server or an endless loop: what it prints at once, and that it would go on.
+  if (exit === undefined) return { waitMs: 0, result: { stdout: printed(programLogs(p, 0, 5_000, seen), now), exitCode: 0, endless: true } };
+  return { waitMs: exit.afterMs, result: { stdout: printed(programLogs(p, exit.afterMs, 5_000, seen), now), exitCode: exit.code } };
+}
+
+/** An exec'd program's output as the stream carries it (date(1)'s lines stamped when written). */
+function printed(lines: readonly LogLine[], startedAt: number): string {
+  return lines.map((l) => `${l.stamp === 'date' ? unixDate(startedAt + l.atMs) : ''}${l.line}${l.partial === true ? '' : '\n'}`).join('');
+}
+
+/** containerd's words when runc finds no such program (kubectl prints them after "error: "); exec IDs are 64 hex digits. */
+function execNotFound(c: ContainerRecord, prog: string, now: number): string {
+  const execId = [0, 1, 2, 3].map((k) => hashString(`${c.id}/exec/${now}/${k}`)).join('');
+  const why = prog.includes('/') ? `stat ${prog}: no such file or directory` : 'executable file not found in $PATH';
+  return `Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: unable to start container process: exec: "${prog}": ${why}: unknown`;
 }

@@ -1,5 +1,7 @@
 import { civilFromDays, rfc3339, VIRTUAL_EPOCH_MS } from '../virtualTime';
 import { knownImage, type ImageRef } from './images';
+import { type Confinement, confinedProgram } from './security';
+import { isTeachingImage, parseUrl, teachingProgram } from './teaching';
 
 export type Stamp = 'nginx' | 'iso' | 'date';
 
@@ -38,8 +40,55 @@ export interface Program {
   readonly memoryMiB: number;
   /** Exits promptly on SIGTERM; a shell or sleep as PID 1 does not, and is killed at the end of the grace period. */
   readonly handlesSigterm: boolean;
+  /** After SIGTERM it keeps serving this long before it exits 0 (a graceful drain), within the grace period. */
+  readonly drainMs?: number;
   /** The process could not be started at all (containerd's StartError). */
   readonly startError?: string;
+  /** What it does on the network beyond listening: read by the traffic model (src/engine/dataplane). */
+  readonly app?: AppBehaviour;
+  /** Memory grows by this much every second from start (a leak) until the memory limit kills it. */
+  readonly leakMiBPerSec?: number;
+  /** Speaks HTTP on its ports: these paths answer 200 (others 404, or 500 with app.serverError). */
+  readonly httpPaths?: readonly string[];
+}
+
+/** A host and port a program talks to, as written in its configuration ("db", "db.shop.svc.cluster.local", an IP). */
+export interface Endpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * How a program behaves as a networked application, for the traffic model. A server answers on
+ * its `ports`; each request it serves needs every upstream to answer too (a web front end's
+ * database); a broken build answers errors. A client sends requests by itself at a rate.
+ */
+export interface AppBehaviour {
+  /** Every request it serves makes one request to each of these first; it fails if any fails. */
+  readonly upstreams?: readonly Endpoint[];
+  /** Answers HTTP 500 to every request, readiness checks included (a broken release). */
+  readonly serverError?: boolean;
+  /** Sends requests of its own, `rps` per second (may be fractional: 0.5 is one every 2 s). */
+  readonly client?: Endpoint & { readonly rps: number; readonly path?: string; readonly timeoutSec?: number };
+  /** Which teaching image this is, for logs and the UI ("web", "api", "db", "loadgen", …). */
+  readonly role?: string;
+  /**
+   * The client is a one-shot command (`wget -qO- http://web`, `curl -s web:8080`, `nslookup web`):
+   * the program has no exit step of its own; the traffic model makes the request, writes what the
+   * tool prints (runtime.appendLog) and ends the container with the tool's exit code
+   * (runtime.finish). In a loop (`while true; do wget …; sleep 1; done`), the tool each request
+   * is worded as, the rate coming from the loop's sleeps. For nslookup, `host` is the name looked up.
+   */
+  readonly oneShot?: 'wget' | 'curl' | 'nslookup';
+  /** wget -q, curl -s (without -S): no progress or error lines, only the body. */
+  readonly quiet?: boolean;
+  /** curl -f: an HTTP error status is a failure (exit 22) instead of a body. */
+  readonly failOnHttpError?: boolean;
+  /**
+   * Where the body goes instead of the log: a file (`wget URL` saves index.html, `-O FILE`,
+   * `curl -o FILE`, `> FILE`) or /dev/null. Progress and errors still reach the log.
+   */
+  readonly bodyTo?: string;
 }
 
 export interface ContainerSpecLike {
@@ -58,9 +107,17 @@ export interface ProgramFiles {
   list(path: string, atMs: number): readonly string[] | undefined;
 }
 
-/** What is known of the container's files when its program is made: where writing fails. */
+/**
+ * What is known of the container's files when its program is made: where writing fails, and
+ * (for programs that read their configuration or data at start) the files as they are then.
+ */
 export interface FileContext {
   readonly readOnly: (path: string) => boolean;
+  readonly read?: (path: string) => FileRead;
+  /** The names in a directory; undefined when it is not one (or does not exist). */
+  readonly list?: (path: string) => readonly string[] | undefined;
+  /** The path is on a mounted volume, not the container's own layer (lost with the container). */
+  readonly onVolume?: (path: string) => boolean;
 }
 
 /** A loop without a sleep keeps one core busy. */
@@ -69,7 +126,7 @@ export const BUSY_LOOP_MILLI = 1000;
 const quiet = { ports: [], startupMs: 0, cpuMilli: 0, memoryMiB: 1, serves: false, handlesSigterm: false } as const;
 
 /** Utilities the small images ship; they do their job and exit 0. */
-const UTILITIES = new Set(['hostname', 'id', 'whoami', 'uname', 'ps', 'df', 'mkdir', 'wget', 'curl', 'nslookup', 'ping', 'nc', 'test', 'ip', 'ifconfig', 'mount']);
+const UTILITIES = new Set(['hostname', 'id', 'whoami', 'uname', 'ps', 'df', 'mkdir', 'ping', 'nc', 'test', 'ip', 'ifconfig', 'mount']);
 
 /** How an image's /bin/sh words its errors: BusyBox ash, Debian's dash, or bash (Oracle Linux images). */
 type Shell = 'ash' | 'dash' | 'bash';
@@ -78,15 +135,20 @@ interface Ctx {
   readonly tool: Tool;
   readonly sh: Shell;
   readonly files: FileContext | undefined;
+  /** Commands the image does not ship, though others do (BusyBox has wget but no curl). */
+  readonly missing: ReadonlySet<string>;
 }
 
-const BUSYBOX_IMAGES = new Set(['docker.io/library/busybox', 'docker.io/library/alpine']);
+/** Images whose userland is BusyBox (Alpine's too; the curl image and Kubeplay's are built on Alpine). */
+const BUSYBOX_IMAGES = new Set(['docker.io/library/busybox', 'docker.io/library/alpine', 'docker.io/curlimages/curl']);
+const NO_CURL = new Set(['docker.io/library/busybox', 'docker.io/library/alpine']);
 /** The MySQL image is built on Oracle Linux, where sh is bash. */
 const BASH_SH_IMAGES = new Set(['docker.io/library/mysql']);
 
 function contextOf(ref: ImageRef, files: FileContext | undefined): Ctx {
-  const busybox = BUSYBOX_IMAGES.has(ref.repository);
-  return { tool: busybox ? 'busybox' : 'gnu', sh: busybox ? 'ash' : BASH_SH_IMAGES.has(ref.repository) ? 'bash' : 'dash', files };
+  const busybox = BUSYBOX_IMAGES.has(ref.repository) || isTeachingImage(ref);
+  const missing: ReadonlySet<string> = NO_CURL.has(ref.repository) ? new Set(['curl']) : new Set();
+  return { tool: busybox ? 'busybox' : 'gnu', sh: busybox ? 'ash' : BASH_SH_IMAGES.has(ref.repository) ? 'bash' : 'dash', files, missing };
 }
 
 /**
@@ -99,15 +161,25 @@ export function argv(c: ContainerSpecLike, image: { entrypoint: readonly string[
 }
 
 /** The program a container runs, given its image, command/args, resolved environment and what is known of its files. */
-export function programFor(ref: ImageRef, c: ContainerSpecLike, env: Readonly<Record<string, string>>, files?: FileContext): Program {
+export function programFor(ref: ImageRef, c: ContainerSpecLike, env: Readonly<Record<string, string>>, files?: FileContext, confinement?: Confinement): Program {
+  // Under its securityContext and runtime a program may behave otherwise (src/engine/kubelet/security.ts).
+  if (confinement !== undefined) return confinedProgram(ref, c, confinement, () => programFor(ref, c, env, files));
   const info = knownImage(ref);
   if (info === undefined) return { ...quiet, steps: [{ exit: 0 }] };
   let words = argv(c, info);
+  // The teaching images' own programs; any other command runs on their Alpine userland.
+  const teaching = isTeachingImage(ref) ? teachingProgram(ref, words, env, files) : undefined;
+  if (teaching !== undefined) return teaching;
   // The official images' entrypoint scripts hand over to the command they are given.
   if (words[0] === '/docker-entrypoint.sh' || words[0] === 'docker-entrypoint.sh') {
     const rest = words.slice(1);
-    if (rest[0] === 'nginx') return nginx(info.cpuMilli, info.memoryMiB);
+    if (rest[0] === 'nginx') return nginx(info.ports, info.cpuMilli, info.memoryMiB);
     words = rest;
+  }
+  // The curl image's entrypoint runs curl when given options or a URL instead of a command.
+  if (words[0] === '/entrypoint.sh') {
+    const rest = words.slice(1);
+    words = rest.length === 0 || rest[0]?.startsWith('-') === true || rest[0]?.includes('://') === true ? ['curl', ...rest] : rest;
   }
   return run(words, env, info.cpuMilli, info.memoryMiB, contextOf(ref, files));
 }
@@ -125,10 +197,10 @@ function run(words: readonly string[], env: Readonly<Record<string, string>>, cp
       return script(rest[c + 1] ?? '', env, { ...ctx, sh: name === 'bash' ? 'bash' : ctx.sh }, name);
     }
     case 'nginx':
-      return nginx(cpuMilli, memoryMiB);
+      return nginx([80], cpuMilli, memoryMiB);
     case 'httpd-foreground':
     case 'httpd':
-      return server([80], 300, cpuMilli, memoryMiB, ['AH00558: httpd: Could not reliably determine the server\'s fully qualified domain name, using 10.244.0.1. Set the \'ServerName\' directive globally to suppress this message'], 'date');
+      return { ...server([80], 300, cpuMilli, memoryMiB, ['AH00558: httpd: Could not reliably determine the server\'s fully qualified domain name, using 10.244.0.1. Set the \'ServerName\' directive globally to suppress this message'], 'date'), httpPaths: ROOT_PATHS };
     case 'redis-server':
       return server([6379], 100, cpuMilli, memoryMiB, ['1:C * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo', '1:M * Server initialized', '1:M * Ready to accept connections tcp'], undefined);
     case 'memcached':
@@ -168,6 +240,10 @@ function run(words: readonly string[], env: Readonly<Record<string, string>>, cp
         };
       }
       return server([3306], 8_000, cpuMilli, memoryMiB, ['[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections.'], 'iso');
+    case 'mariadbd':
+      return mariadb(env, cpuMilli, memoryMiB);
+    case 'rabbitmq-server':
+      return server([4369, 5672, 15692, 25672], 8_000, cpuMilli, memoryMiB, ['[info] <0.9.0> Server startup complete; 3 plugins started.', '[info] <0.9.0>  * rabbitmq_prometheus', '[info] <0.9.0>  * rabbitmq_management_agent', '[info] <0.9.0>  * rabbitmq_web_dispatch'], 'iso');
     case 'pause':
       return { ...quiet, steps: [], serves: true };
     case 'python3':
@@ -188,7 +264,33 @@ function execNotFound(prog: string): string {
   return `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${prog}": executable file not found in $PATH: unknown`;
 }
 
-function nginx(cpuMilli: number, memoryMiB: number): Program {
+/** Any of these lets the MariaDB entrypoint initialise an empty data directory (the MYSQL_ names are still read). */
+const MARIADB_PASSWORD_OPTIONS = ['MARIADB_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD_HASH', 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'];
+
+/** MariaDB: its entrypoint starts as root, re-runs itself as mysql, and refuses to initialise without a root password option. */
+function mariadb(env: Readonly<Record<string, string>>, cpuMilli: number, memoryMiB: number): Program {
+  const note = (text: string): Step => ({ log: `[Note] [Entrypoint]: ${text}`, stamp: 'iso' });
+  const started = note('Entrypoint script for MariaDB Server 1:11.4.4+maria~ubu2404 started.');
+  const entry = [started, note("Switching to dedicated user 'mysql'"), started];
+  if (!MARIADB_PASSWORD_OPTIONS.some((k) => env[k])) {
+    return {
+      ...quiet,
+      steps: [
+        ...entry,
+        { log: '[ERROR] [Entrypoint]: Database is uninitialized and password option is not specified', stamp: 'iso' },
+        { log: '\tYou need to specify one of MARIADB_ROOT_PASSWORD, MARIADB_ROOT_PASSWORD_HASH, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD and MARIADB_RANDOM_ROOT_PASSWORD' },
+        { exit: 1 },
+      ],
+    };
+  }
+  const ready = server([3306], 4_000, cpuMilli, memoryMiB, ['[Note] mariadbd: ready for connections.'], 'iso');
+  return { ...ready, steps: [...entry, ...ready.steps, { log: "Version: '11.4.4-MariaDB-ubu2404'  socket: '/run/mysqld/mysqld.sock'  port: 3306  mariadb.org binary distribution" }] };
+}
+
+/** The paths a stock web server answers from its default document root. */
+const ROOT_PATHS: readonly string[] = ['/', '/index.html', ''];
+
+function nginx(ports: readonly number[], cpuMilli: number, memoryMiB: number): Program {
   const entry = [
     '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
     '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
@@ -203,7 +305,7 @@ function nginx(cpuMilli: number, memoryMiB: number): Program {
   const started = ['[notice] 1#1: using the "epoll" event method', '[notice] 1#1: nginx/1.27.3', '[notice] 1#1: start worker processes', '[notice] 1#1: start worker process 29'].map(
     (log): Step => ({ log, stamp: 'nginx' }),
   );
-  return { steps: [...entry, { sleepMs: 50 }, ...started], serves: true, ports: [80], startupMs: 60, cpuMilli, memoryMiB, handlesSigterm: true };
+  return { steps: [...entry, { sleepMs: 50 }, ...started], serves: true, ports: [...ports], startupMs: 60, cpuMilli, memoryMiB, handlesSigterm: true, httpPaths: ROOT_PATHS };
 }
 
 function server(ports: number[], startupMs: number, cpuMilli: number, memoryMiB: number, lines: string[], stamp: Stamp | undefined): Program {
@@ -215,6 +317,8 @@ function server(ports: number[], startupMs: number, cpuMilli: number, memoryMiB:
 interface Ran {
   readonly steps: Step[];
   readonly status: number | 'reads';
+  /** The first request a client tool in it makes, and how many of `steps` come before it. */
+  readonly client?: { readonly call: ClientCall; readonly at: number };
 }
 
 /** The closing step of steps that end with a command of this status. */
@@ -227,7 +331,13 @@ function simple(words: readonly string[], env: Readonly<Record<string, string>>,
   const ran = commandSteps(words, env, ctx);
   if (ran === undefined) return undefined;
   if (ran === 'forever') return { ...quiet, steps: [], serves: true };
+  if (ran.client !== undefined) return oneShot(ran.steps, ran.client);
   return { ...quiet, steps: ran.steps.some((s) => 'exit' in s) ? ran.steps : [...ran.steps, exitStep(ran.status)] };
+}
+
+/** A program that ends with a client tool's request: the traffic model answers it and ends the container. */
+function oneShot(steps: readonly Step[], client: NonNullable<Ran['client']>): Program {
+  return { ...quiet, steps: steps.slice(0, client.at), app: clientApp(client.call, 0) };
 }
 
 /** The steps of one simple command; 'forever' for `sleep infinity`; undefined when unknown. */
@@ -266,6 +376,10 @@ function commandSteps(words: readonly string[], env: Readonly<Record<string, str
       return fileChanges(args.filter((a) => !a.startsWith('-')), (path) => ({ remove: path }), ctx, (p) => (ctx.tool === 'busybox' ? `rm: can't remove '${p}': Read-only file system` : `rm: cannot remove '${p}': Read-only file system`));
     default:
       return UTILITIES.has(name) ? ok([]) : undefined;
+    case 'wget':
+    case 'curl':
+    case 'nslookup':
+      return ctx.missing.has(name) ? undefined : clientSteps(name, args);
   }
 }
 
@@ -280,6 +394,95 @@ function printfText(args: readonly string[]): string {
   const [format = '', ...values] = args;
   let i = 0;
   return format.replace(/\\n|\\t|\\\\|%s|%%/g, (m) => (m === '\\n' ? '\n' : m === '\\t' ? '\t' : m === '\\\\' ? '\\' : m === '%%' ? '%' : (values[i++] ?? '')));
+}
+
+type ClientTool = 'wget' | 'curl' | 'nslookup';
+
+/** A request a client tool makes: to a URL's host, port and path, or (nslookup) a name lookup. */
+interface ClientCall {
+  readonly tool: ClientTool;
+  readonly host: string;
+  readonly port: number;
+  readonly path?: string;
+  readonly quiet: boolean;
+  readonly failOnHttpError: boolean;
+  readonly bodyTo?: string;
+  /** wget -T, curl -m (or --connect-timeout): how long it waits for an answer. */
+  readonly timeoutSec?: number;
+}
+
+/** Options that take a value (the next word, unless attached): the first other word is the target. */
+const VALUE_OPTIONS: Readonly<Record<ClientTool, { readonly short: string; readonly long: ReadonlySet<string> }>> = {
+  wget: { short: 'OoTtUPYe', long: new Set(['--output-document', '--output-file', '--timeout', '--tries', '--user-agent', '--directory-prefix', '--header', '--post-data', '--post-file']) },
+  curl: {
+    short: 'AbcCdDeEFHKmorTuUwxXyYz',
+    long: new Set(['--max-time', '--connect-timeout', '--header', '--request', '--data', '--data-raw', '--data-binary', '--user', '--user-agent', '--output', '--write-out', '--retry', '--retry-delay', '--resolve', '--cacert', '--cert', '--key', '--proxy', '--referer', '--cookie', '--range']),
+  },
+  nslookup: { short: '', long: new Set() },
+};
+
+/** wget/curl/nslookup: a request for the traffic model; without a target, wget and nslookup do nothing, curl says how to use it. */
+function clientSteps(tool: ClientTool, args: readonly string[]): Ran {
+  const call = clientCall(tool, args);
+  if (call !== undefined) return { steps: [], status: 0, client: { call, at: 0 } };
+  if (tool === 'curl') return { steps: [{ log: "curl: try 'curl --help' or 'curl --manual' for more information" }], status: 2 };
+  return { steps: [], status: 0 };
+}
+
+function clientCall(tool: ClientTool, args: readonly string[]): ClientCall | undefined {
+  const { short, long } = VALUE_OPTIONS[tool];
+  const flags = new Map<string, string>();
+  let target: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (tool === 'curl' && a === '--url') target ??= args[++i];
+    else if (a.startsWith('--')) {
+      const [name = a, attached] = a.split(/=(.*)/);
+      flags.set(name, attached ?? (long.has(name) ? (args[++i] ?? '') : ''));
+    } else if (a.startsWith('-') && a.length > 1) {
+      // A cluster of one-letter flags (-qO-, -fsS); a value option ends it, taking the rest or the next word.
+      for (let k = 1; k < a.length; k++) {
+        const ch = a[k] ?? '';
+        const takes = short.includes(ch);
+        flags.set(`-${ch}`, !takes ? '' : k < a.length - 1 ? a.slice(k + 1) : (args[++i] ?? ''));
+        if (takes) break;
+      }
+    } else target ??= a;
+  }
+  if (target === undefined) return undefined;
+  if (tool === 'nslookup') return { tool, host: target, port: 53, quiet: false, failOnHttpError: false };
+  const url = parseUrl(target);
+  if (url === undefined) return undefined;
+  const has = (...names: string[]): boolean => names.some((n) => flags.has(n));
+  const quietFlag = tool === 'wget' ? has('-q', '--quiet') : has('-s', '--silent') && !has('-S', '--show-error');
+  const bodyTo = outputFile(tool, flags, url.path);
+  const timeoutText = tool === 'wget' ? (flags.get('-T') ?? flags.get('--timeout')) : (flags.get('-m') ?? flags.get('--max-time') ?? flags.get('--connect-timeout'));
+  const timeoutSec = timeoutText === undefined || timeoutText.trim() === '' ? NaN : Number(timeoutText);
+  return {
+    tool,
+    ...url,
+    quiet: quietFlag,
+    failOnHttpError: tool === 'curl' && has('-f', '--fail'),
+    ...(bodyTo === undefined ? {} : { bodyTo }),
+    ...(Number.isFinite(timeoutSec) && timeoutSec > 0 ? { timeoutSec } : {}),
+  };
+}
+
+/**
+ * Where the tool saves the body instead of printing it: wget saves to a file named after the URL
+ * (index.html for a directory) unless told `-O -`; curl prints it unless told `-o FILE` or `-O`.
+ */
+function outputFile(tool: ClientTool, flags: ReadonlyMap<string, string>, path: string): string | undefined {
+  const remoteName = path.split('?')[0]?.split('/').at(-1) || 'index.html';
+  const given = tool === 'wget' ? (flags.get('-O') ?? flags.get('--output-document')) : (flags.get('-o') ?? flags.get('--output'));
+  if (given !== undefined) return given === '-' || STDOUT_PATHS.has(given) ? undefined : given;
+  return tool === 'wget' || flags.has('-O') || flags.has('--remote-name') ? remoteName : undefined;
+}
+
+/** What a program's client requests look like to the traffic model. */
+function clientApp(call: ClientCall, rps: number): AppBehaviour {
+  const endpoint = { host: call.host, port: call.port, rps, ...(call.path === undefined ? {} : { path: call.path }), ...(call.timeoutSec === undefined ? {} : { timeoutSec: call.timeoutSec }) };
+  return { client: endpoint, oneShot: call.tool, ...(call.quiet ? { quiet: true } : {}), ...(call.failOnHttpError ? { failOnHttpError: true } : {}), ...(call.bodyTo === undefined ? {} : { bodyTo: call.bodyTo }) };
 }
 
 function envLines(env: Readonly<Record<string, string>>): string[] {
@@ -329,7 +532,10 @@ function redirected(words: readonly string[], out: Redirect, env: Readonly<Recor
   const ran = commandSteps(words, env, ctx);
   if (ran === undefined || ran === 'forever') return ran;
   const silent = ran.steps.filter((s) => 'sleepMs' in s || 'exit' in s || 'write' in s || 'remove' in s);
-  if (out.path === '/dev/null') return { steps: silent, status: ran.status };
+  // A client tool that prints its body prints it where its output is redirected.
+  const call = ran.client?.call;
+  const client = (at: number): Partial<Ran> => (call === undefined ? {} : { client: { call: { ...call, bodyTo: call.bodyTo ?? out.path }, at } });
+  if (out.path === '/dev/null') return { steps: silent, status: ran.status, ...client(0) };
   if (ctx.files?.readOnly(out.path) === true) return { steps: [{ log: cannotCreate(ctx.sh, shell, line, out.path) }], status: 1 };
   const [prog = '', ...args] = words;
   const name = baseName(prog);
@@ -339,7 +545,7 @@ function redirected(words: readonly string[], out: Redirect, env: Readonly<Recor
       : name === 'echo'
         ? echoWrite(args, out)
         : { write: out.path, text: name === 'printf' ? printfText(args) : name === 'env' || name === 'printenv' ? envLines(env).map((l) => `${l}\n`).join('') : '', append: out.append };
-  return { steps: [written, ...silent], status: ran.status };
+  return { steps: [written, ...silent], status: ran.status, ...client(1) };
 }
 
 function echoWrite(args: readonly string[], out: Redirect): Step {
@@ -374,8 +580,13 @@ function script(text: string, env: Readonly<Record<string, string>>, ctx: Ctx, s
     // A loop that never sleeps spins a full core (the cgroup's cpu limit caps it); its log lines
     // are still paced a second apart so the log stays readable.
     const loop = sleeps ? body.steps : [...body.steps, { sleepMs: 1_000 }];
-    return { ...quiet, steps, loop, cpuMilli: sleeps ? 1 : BUSY_LOOP_MILLI };
+    const program: Program = { ...quiet, steps, loop, cpuMilli: sleeps ? 1 : BUSY_LOOP_MILLI };
+    if (body.client === undefined) return program;
+    // One request per round: the rate is set by the round's sleeps.
+    const roundMs = loop.reduce((sum, s) => sum + ('sleepMs' in s ? s.sleepMs : 0), 0);
+    return { ...program, app: clientApp(body.client.call, 1_000 / roundMs) };
   }
+  if (head.client !== undefined) return oneShot(head.steps, head.client);
   return { ...quiet, steps: head.steps.some((s) => 'exit' in s) ? head.steps : [...head.steps, exitStep(head.status)] };
 }
 
@@ -390,6 +601,8 @@ function lineBreaks(text: string): number {
 function statements(text: string, firstLine: number, ctx: Ctx, shell: string): Ran | { steps: Step[]; unknown: string } | 'forever' {
   const steps: Step[] = [];
   let status: number | 'reads' = 0;
+  let client: Ran['client'];
+  const ran = (): Ran => (client === undefined ? { steps, status } : { steps, status, client });
   const lines = text.split('\n');
   for (const [i, lineText] of lines.entries()) {
     for (const part of lineText.split(/;|&&/)) {
@@ -398,12 +611,13 @@ function statements(text: string, firstLine: number, ctx: Ctx, shell: string): R
       const s = out === undefined ? commandSteps(words, {}, ctx) : redirected(words, out, {}, ctx, shell, firstLine + i);
       if (s === undefined) return { steps, unknown: words[0] ?? '' };
       if (s === 'forever') return 'forever';
+      if (s.client !== undefined) client ??= { call: s.client.call, at: steps.length + s.client.at };
       steps.push(...s.steps);
       status = s.status;
-      if (s.steps.some((x) => 'exit' in x)) return { steps, status };
+      if (s.steps.some((x) => 'exit' in x)) return ran();
     }
   }
-  return { steps, status };
+  return ran();
 }
 
 /**
@@ -428,6 +642,18 @@ function parseCommand(text: string): { words: string[]; out?: Redirect } {
     if (op !== '<' && (fd === '' || fd === '1') && !target.startsWith('&')) out = { path: target, append: op === '>>' };
   }
   return out === undefined ? { words } : { words, out };
+}
+
+/** A program's memory (MiB) at a time after its start: its idle use, plus what it has leaked. */
+export function memoryMiBAt(p: Program, elapsedMs: number): number {
+  return p.memoryMiB + ((p.leakMiBPerSec ?? 0) * Math.max(0, elapsedMs)) / 1_000;
+}
+
+/** When a leaking program's memory reaches `limitMiB` (ms after its start); undefined when it does not leak. */
+export function leakOomAfterMs(p: Program, limitMiB: number): number | undefined {
+  const rate = p.leakMiBPerSec ?? 0;
+  if (rate <= 0) return undefined;
+  return Math.max(0, Math.ceil(((limitMiB - p.memoryMiB) / rate) * 1_000));
 }
 
 export interface ProgramRun {

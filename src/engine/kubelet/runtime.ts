@@ -2,7 +2,7 @@ import type { ScheduledEvent } from '../eventQueue';
 import type { Rng } from '../rng';
 import type { World } from '../world';
 import { imageDigest, type ImageRef, pullError } from './images';
-import { programEnd, type Program } from './process';
+import { leakOomAfterMs, programEnd, type Program } from './process';
 import { type ContainerFs, VolumeData } from './volumes';
 
 /** Registry download speed for the simulated pulls (bytes per virtual ms: 25 MB/s). */
@@ -38,6 +38,11 @@ export interface ContainerRecord {
   message?: string;
   /** Set once a stop was asked (SIGTERM sent). */
   stopping?: boolean;
+  /**
+   * Lines the program wrote about what happened to it on the network (a load generator's
+   * results, wget's answer), added by the traffic model as it happens: virtual time, text.
+   */
+  appLog?: { readonly at: number; readonly line: string }[];
   timer?: ScheduledEvent;
 }
 
@@ -66,6 +71,8 @@ export class ContainerRuntime {
   private readonly timers = new Set<ScheduledEvent>();
   private nextIp = 2;
   listener: ((c: ContainerRecord) => void) | undefined;
+  /** Told, after the kubelet, when a container starts or ends (the traffic model watches for clients). */
+  readonly observers = new Set<(c: ContainerRecord) => void>();
 
   constructor(
     private readonly world: World,
@@ -168,8 +175,12 @@ export class ContainerRuntime {
       c.startedAt = this.world.now;
       const end = programEnd(program);
       const oom = opts.memoryLimitMiB !== undefined && program.memoryMiB > opts.memoryLimitMiB;
+      // A leak reaches the cgroup's limit at a time known from the start: the OOM killer acts then.
+      const leakOom = opts.memoryLimitMiB === undefined ? undefined : leakOomAfterMs(program, opts.memoryLimitMiB);
       if (oom) {
         c.timer = this.later(Math.max(50, program.startupMs), `oom ${name} on ${this.node}`, () => this.exit(c, 137, 'OOMKilled'));
+      } else if (leakOom !== undefined && (end.exit === undefined || leakOom < end.exit.afterMs)) {
+        c.timer = this.later(leakOom, `oom ${name} on ${this.node}`, () => this.exit(c, 137, 'OOMKilled'));
       } else if (end.exit !== undefined) {
         const { afterMs } = end.exit;
         c.timer = this.later(afterMs, `exit ${name} on ${this.node}`, () => {
@@ -179,6 +190,7 @@ export class ContainerRuntime {
         });
       } else c.timer = undefined;
       this.listener?.(c);
+      for (const o of this.observers) o(c);
     });
     return c;
   }
@@ -194,8 +206,33 @@ export class ContainerRuntime {
       return;
     }
     const prompt = c.program.handlesSigterm;
-    const ms = prompt ? Math.min(SIGTERM_EXIT_MS, graceMs) : graceMs;
+    const ms = prompt ? Math.min(c.program.drainMs ?? SIGTERM_EXIT_MS, graceMs) : graceMs;
     c.timer = this.later(ms, `stop ${c.name} on ${this.node}`, () => this.exit(c, prompt && ms < graceMs ? 0 : 137, prompt && ms < graceMs ? 'Completed' : 'Error'));
+  }
+
+  /** Most lines kept per container in its network log (kubelet's log rotation, simplified). */
+  static readonly APP_LOG_LIMIT = 5_000;
+
+  /** The program writes a line to its log now (what its requests got, told by the traffic model). */
+  appendLog(id: string, line: string): void {
+    const c = this.containers.get(id);
+    if (c === undefined || c.startedAt === undefined || c.finishedAt !== undefined) return;
+    const log = (c.appLog ??= []);
+    log.push({ at: this.world.now, line });
+    if (log.length > ContainerRuntime.APP_LOG_LIMIT) log.splice(0, log.length - ContainerRuntime.APP_LOG_LIMIT);
+  }
+
+  /** The program ends by itself now with this code (a one-shot `wget` that got its answer). */
+  finish(id: string, code: number): void {
+    const c = this.containers.get(id);
+    if (c === undefined || c.finishedAt !== undefined || c.startedAt === undefined || c.stopping === true) return;
+    if (c.timer) this.cancel(c.timer);
+    this.exit(c, code, code === 0 ? 'Completed' : 'Error');
+  }
+
+  /** Every container on the node that has started and not finished, in start order. */
+  running(): ContainerRecord[] {
+    return [...this.containers.values()].filter((c) => c.startedAt !== undefined && c.finishedAt === undefined);
   }
 
   /** The main process dies at once (a crash, or `kill -9 1` inside): exit 137, as containerd reports a SIGKILL. */
@@ -230,6 +267,7 @@ export class ContainerRuntime {
     c.reason = reason;
     if (message !== undefined) c.message = message;
     this.listener?.(c);
+    for (const o of this.observers) o(c);
   }
 
   private containerId(): string {
