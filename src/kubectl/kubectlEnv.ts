@@ -48,6 +48,8 @@ export interface KubectlFlags {
   readonly values: Map<string, string | boolean | string[]>;
   /** The env's files, handed to commands that read `-f name` through manifests.ts (see withFiles). */
   files?: ReadonlyMap<string, string>;
+  /** Where the context's client (clientFor) gathers the API server's warnings, each once, for runKubectl to print. */
+  warnings?: string[];
 }
 
 /** A string flag's value (the last one given). */

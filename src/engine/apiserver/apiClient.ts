@@ -5,7 +5,7 @@ import type { ApiResult } from './apiObjects';
 import type { KubeObject, Status } from './apiObjects';
 import { API_PORT, ApiMsg, WATCH_KEEPALIVE_MS, type ApiRequest, type ApiResponse, type ReadyzRequest, type ReadyzResponse, type WatchEventsMessage, type WatchEventType } from './apiProtocol';
 
-export type ApiCallResult = { readonly ok: true; readonly server: string; readonly result: ApiResult<unknown> } | { readonly ok: false; readonly error: string };
+export type ApiCallResult = { readonly ok: true; readonly server: string; readonly result: ApiResult<unknown>; readonly warnings?: readonly string[] } | { readonly ok: false; readonly error: string };
 
 /** What a watcher hears: events, or the end of the watch (then it lists again and starts a new one). */
 export type WatchUpdate = { readonly events: readonly { readonly type: WatchEventType; readonly object: KubeObject }[] } | { readonly end: string; readonly status?: Status };
@@ -169,7 +169,7 @@ export class ApiClient {
       if (p === undefined) return;
       this.pending.delete(r.reqId);
       this.world.cancel(p.deadline);
-      p.done({ ok: true, server: r.server, result: r.result });
+      p.done({ ok: true, server: r.server, result: r.result, ...(r.warnings === undefined ? {} : { warnings: r.warnings }) });
     }
   }
 

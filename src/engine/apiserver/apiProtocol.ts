@@ -18,8 +18,8 @@ export const ApiMsg = {
 
 export type ApiVerb = 'create' | 'get' | 'list' | 'update' | 'patch' | 'delete' | 'watch' | 'cancelWatch';
 
-/** Subresources: pods/status, pods/eviction, pods/binding, pods/log, namespaces/finalize, … */
-export type Subresource = 'status' | 'eviction' | 'binding' | 'log' | 'finalize';
+/** Subresources: pods/status, pods/eviction, pods/binding, pods/log, pods/exec, namespaces/finalize, … */
+export type Subresource = 'status' | 'eviction' | 'binding' | 'log' | 'exec' | 'finalize';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
@@ -29,6 +29,19 @@ export interface LogOptions {
   readonly tailLines?: number;
   readonly timestamps?: boolean;
 }
+
+/** pods/exec's options (PodExecOptions): the command as argv, in a container (the only one when unnamed). */
+export interface ExecOptions {
+  readonly container?: string;
+  readonly command: readonly string[];
+}
+
+/**
+ * How an exec stream ended: the command's output and exit code (`endless` when it would run
+ * until interrupted), or the error kubectl prints after "error: " (the connection could not be
+ * upgraded, the runtime could not start the command).
+ */
+export type ExecResult = { readonly stdout: string; readonly exitCode: number; readonly endless?: true } | { readonly streamError: string };
 
 export interface ApiRequest {
   readonly reqId: number;
@@ -56,6 +69,8 @@ export interface ApiRequest {
   readonly watchId?: number;
   /** For pods/log. */
   readonly log?: LogOptions;
+  /** For pods/exec. */
+  readonly exec?: ExecOptions;
   /** The port on the client's host that expects the answer. */
   readonly replyPort: string;
 }
@@ -65,6 +80,8 @@ export interface ApiResponse {
   /** Which API server answered (the load balancer's choice, or the pinned one). */
   readonly server: string;
   readonly result: ApiResult<unknown>;
+  /** Warnings admission had for the requester (HTTP "Warning: 299 - …" headers), with success or failure alike. */
+  readonly warnings?: readonly string[];
 }
 
 export interface ReadyzRequest {
@@ -97,6 +114,8 @@ export const KUBELET_PORT = '10250';
 export const KubeletMsg = {
   ContainerLogs: 'KubeletContainerLogs',
   ContainerLogsResponse: 'KubeletContainerLogsResp',
+  Exec: 'KubeletExec',
+  ExecResponse: 'KubeletExecResp',
 } as const;
 
 export interface ContainerLogsRequest extends LogOptions {
@@ -112,6 +131,26 @@ export interface ContainerLogsResponse {
   readonly reqId: number;
   readonly text?: string;
   readonly error?: string;
+}
+
+/** POST /exec/{namespace}/{pod}/{container} on the kubelet, as kube-apiserver proxies pods/exec. */
+export interface ExecRequest {
+  readonly reqId: number;
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly command: readonly string[];
+  readonly replyPort: string;
+}
+
+/**
+ * The kubelet's answers to an exec: first `started` (the stream is upgraded; the command may run
+ * for a while), then the `result` — or the result at once when the stream cannot be opened.
+ */
+export interface ExecResponse {
+  readonly reqId: number;
+  readonly started?: true;
+  readonly result?: ExecResult;
 }
 
 /** The kubelet's resource metrics endpoint (GET /metrics/resource on port 10250), as metrics-server scrapes it. */

@@ -1,3 +1,4 @@
+import { encodeBase64 } from '../encoding';
 import type { ScheduledEvent } from '../eventQueue';
 import type { Message } from '../network';
 import type { Rng } from '../rng';
@@ -31,6 +32,9 @@ import {
   ApiMsg,
   type ContainerLogsRequest,
   type ContainerLogsResponse,
+  type ExecOptions,
+  type ExecRequest,
+  type ExecResponse,
   KUBELET_PORT,
   KubeletMsg,
   type LogOptions,
@@ -46,7 +50,9 @@ import { applyDefaults } from './defaults';
 import { matchesFields, parseFieldSelector, type FieldRequirement } from './fieldSelector';
 import { matchesSelector, parseLabelSelector, type Requirement } from './labelSelector';
 import { applyPatch, PatchError, type PatchType } from './patch';
+import { admitNamespaceUpdate, admitPodSpec, existingPodWarnings, isSignificantPodUpdate, namespaceLabelErrors, podTemplateOf, type PodMeta, type PodSpec } from './podSecurity';
 import { apiVersionOf, etcdKey, resolveResource, resourceForKind, RESOURCES, type ResourceType } from './resources';
+import { applyRuntimeClass, checkOverhead, runtimeClassNotFound } from './runtimeClassAdmission';
 import { generateJobSelector, prepareForCreate, prepareForUpdate, statusUpdate } from './strategy';
 import { validateSemantics } from './validation';
 import { ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_CLASS, defaultClass, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER } from '../controllers/pvUtil';
@@ -76,6 +82,8 @@ export interface ListObject {
 export interface RequestOptions {
   readonly namespace?: string;
   readonly dryRun?: boolean;
+  /** Hands a warning to the requester (admission's "Warning: 299" headers); ignored when absent. */
+  readonly warn?: (text: string) => void;
 }
 
 type Done<T> = (r: ApiResult<T>) => void;
@@ -211,6 +219,8 @@ export class ApiServer {
   private readonly caches = new Map<string, WatchCache>();
   private bootstrapTimer: ScheduledEvent | undefined;
   private readonly kubeletCalls = new Map<number, { done: (r: ContainerLogsResponse) => void; deadline: ScheduledEvent }>();
+  /** Exec streams proxied to kubelets: the dial deadline runs until the kubelet takes the stream. */
+  private readonly execCalls = new Map<number, { answer: (r: ExecResponse) => void; deadline?: ScheduledEvent }>();
   private nextKubeletCall = 0;
   /** The host of the metrics-server the APIService v1beta1.metrics.k8s.io points at; none until one is installed. */
   private metricsServer: string | undefined;
@@ -239,6 +249,8 @@ export class ApiServer {
     this.world.net.setHandler(this.host, undefined, AGGREGATOR_CLIENT_PORT);
     for (const c of this.kubeletCalls.values()) this.world.cancel(c.deadline);
     this.kubeletCalls.clear();
+    for (const c of this.execCalls.values()) if (c.deadline) this.world.cancel(c.deadline);
+    this.execCalls.clear();
     for (const c of this.metricsCalls.values()) this.world.cancel(c.deadline);
     this.metricsCalls.clear();
     this.etcd.reset();
@@ -316,15 +328,21 @@ export class ApiServer {
     }
     if (m.type !== ApiMsg.Request) return;
     const req = m.payload as ApiRequest;
+    // Admission's warnings go back with the answer, whatever it is; the same text once.
+    const warnings: string[] = [];
+    const warn = (text: string): void => {
+      if (!warnings.includes(text)) warnings.push(text);
+    };
     const answer = (result: ApiResult<unknown>): void => {
-      const resp: ApiResponse = { reqId: req.reqId, server: this.host, result };
+      const resp: ApiResponse = { reqId: req.reqId, server: this.host, result, ...(warnings.length > 0 ? { warnings } : {}) };
       this.world.net.send(this.host, m.from, ApiMsg.Response, resp, req.replyPort);
     };
     if (req.verb === 'cancelWatch') return this.cancelWatch(`${m.from}/${req.replyPort}/${req.watchId ?? 0}`);
-    const opts: RequestOptions = { ...(req.namespace === undefined ? {} : { namespace: req.namespace }), ...(req.dryRun ? { dryRun: true } : {}) };
+    const opts: RequestOptions = { ...(req.namespace === undefined ? {} : { namespace: req.namespace }), ...(req.dryRun ? { dryRun: true } : {}), warn };
     if (req.subresource === 'eviction') return this.evict(req.namespace ?? 'default', req.name ?? '', (req.body as { deleteOptions?: { gracePeriodSeconds?: number } } | undefined)?.deleteOptions?.gracePeriodSeconds, answer);
     if (req.subresource === 'binding') return this.bind(req.namespace ?? 'default', req.name ?? '', req.body, answer);
     if (req.subresource === 'log') return this.logs(req.namespace ?? 'default', req.name ?? '', req.log ?? {}, answer);
+    if (req.subresource === 'exec') return this.exec(req.namespace ?? 'default', req.name ?? '', req.exec ?? { command: [] }, answer);
     if (req.verb === 'create') return this.create(req.body, opts, answer);
     if (req.verb === 'update') return this.update(req.body, { ...opts, ...(req.subresource === undefined ? {} : { subresource: req.subresource }) }, answer);
     if (req.resource === METRICS_RESOURCES.nodes || req.resource === METRICS_RESOURCES.pods) return this.metrics(req, answer);
@@ -352,6 +370,8 @@ export class ApiServer {
     const decoded = this.decode(body, opts.namespace);
     if (!decoded.ok) return done(decoded);
     const { type, object } = decoded.value;
+    // Mutating admission runs before the name is generated: its errors name the prefix.
+    const requestedName = object.metadata.name || object.metadata.generateName || '';
     if ((object.metadata.name ?? '') === '' && typeof object.metadata.generateName === 'string') object.metadata.name = `${object.metadata.generateName}${this.nameSuffix()}`;
     const name = object.metadata.name as string;
     prepareForCreate(object);
@@ -359,44 +379,123 @@ export class ApiServer {
     generateJobSelector(object);
     object.metadata.creationTimestamp = rfc3339(this.world.now);
     const key = etcdKey(type, object.metadata.namespace, name);
+    const isService = type.kind === 'Service';
     const attempt = (tries: number): void => {
-      const isService = type.kind === 'Service';
       this.readKeys([...(type.namespaced ? [etcdKey(NAMESPACES, undefined, object.metadata.namespace ?? 'default')] : []), ...(isService ? [SERVICE_IP_KEY, NODE_PORT_KEY] : [])], (read) => {
         if (!read.ok) return done(read);
+        let namespace: KubeObject | undefined;
         if (type.namespaced) {
           const ns = read.value.get(etcdKey(NAMESPACES, undefined, object.metadata.namespace ?? 'default'));
           if (ns === undefined) return done({ ok: false, status: notFound(NAMESPACES, object.metadata.namespace ?? 'default') });
-          if (decodeKv(ns).metadata.deletionTimestamp !== undefined) {
+          namespace = decodeKv(ns);
+          if (namespace.metadata.deletionTimestamp !== undefined) {
             return done({ ok: false, status: forbidden(type, name, `unable to create new content in namespace ${object.metadata.namespace} because it is being terminated`) });
           }
         }
-        const stored: KubeObject = JSON.parse(JSON.stringify(object)) as KubeObject;
-        const ops: StoreOp[] = [{ op: 'put', key, value: '' }];
-        const compare: TxnRequest['compare'][number][] = [{ key, target: 'version', result: '=', operand: 0 }];
-        if (isService) {
-          const allocated = this.allocateForService(stored, read.value);
-          if ('error' in allocated) return done({ ok: false, status: invalid(type, name, [allocated.error]) });
-          for (const [k, state] of allocated.ranges) {
-            ops.push({ op: 'put', key: k, value: JSON.stringify(state) });
-            const kv = read.value.get(k);
-            compare.push({ key: k, target: 'mod', result: '=', operand: kv?.modRevision ?? 0 });
-          }
+        // Admission once, against the namespace as read (a retry has been admitted already).
+        if (tries > 0) return store(tries, read.value);
+        this.admitCreate(type, object, requestedName, namespace, opts, (refused) => (refused === undefined ? store(tries, read.value) : done({ ok: false, status: refused })));
+      });
+    };
+    const store = (tries: number, read: ReadonlyMap<string, KeyValue>): void => {
+      const stored: KubeObject = JSON.parse(JSON.stringify(object)) as KubeObject;
+      const ops: StoreOp[] = [{ op: 'put', key, value: '' }];
+      const compare: TxnRequest['compare'][number][] = [{ key, target: 'version', result: '=', operand: 0 }];
+      if (isService) {
+        const allocated = this.allocateForService(stored, read);
+        if ('error' in allocated) return done({ ok: false, status: invalid(type, name, [allocated.error]) });
+        for (const [k, state] of allocated.ranges) {
+          ops.push({ op: 'put', key: k, value: JSON.stringify(state) });
+          const kv = read.get(k);
+          compare.push({ key: k, target: 'mod', result: '=', operand: kv?.modRevision ?? 0 });
         }
-        ops[0] = { op: 'put', key, value: JSON.stringify(stored) };
-        if (opts.dryRun) return done({ ok: true, value: stored });
-        this.etcd.txn(this.host, { compare, success: ops, failure: [] }, (o) => {
-          if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
-          if (o.result.kind === 'txn' && o.result.txn.succeeded) return done({ ok: true, value: withVersion(stored, o.result.txn.revision) });
-          // Either the name is taken or another API server took an address first: look again.
-          this.readKeys([key], (again) => {
-            if (again.ok && again.value.has(key)) return done({ ok: false, status: alreadyExists(type, name) });
-            if (tries < WRITE_RETRIES) return attempt(tries + 1);
-            done({ ok: false, status: conflict(type, name) });
-          });
+      }
+      ops[0] = { op: 'put', key, value: JSON.stringify(stored) };
+      if (opts.dryRun) return done({ ok: true, value: stored });
+      this.etcd.txn(this.host, { compare, success: ops, failure: [] }, (o) => {
+        if (!o.ok) return done({ ok: false, status: storageError(etcdMessage(o)) });
+        if (o.result.kind === 'txn' && o.result.txn.succeeded) return done({ ok: true, value: withVersion(stored, o.result.txn.revision) });
+        // Either the name is taken or another API server took an address first: look again.
+        this.readKeys([key], (again) => {
+          if (again.ok && again.value.has(key)) return done({ ok: false, status: alreadyExists(type, name) });
+          if (tries < WRITE_RETRIES) return attempt(tries + 1);
+          done({ ok: false, status: conflict(type, name) });
         });
       });
     };
     this.admitStorage(object, (refused) => (refused === undefined ? attempt(0) : done({ ok: false, status: refused })));
+  }
+
+  /**
+   * The admission plugins of a create that need the namespace, in kube-apiserver's order:
+   * RuntimeClass's mutation (a pod's class applied), PodSecurity (pods refused or warned
+   * about, workloads' pod templates warned about, namespace labels checked), RuntimeClass's
+   * validation (an overhead not from the class). Only a pod naming a class costs a read.
+   */
+  private admitCreate(type: ResourceType, object: KubeObject, requestedName: string, namespace: KubeObject | undefined, opts: RequestOptions, next: (refused?: Status) => void): void {
+    const name = object.metadata.name ?? '';
+    if (type.kind === 'Namespace') {
+      const errors = namespaceLabelErrors(object.metadata.labels);
+      return next(errors.length > 0 ? invalid(type, name, errors) : undefined);
+    }
+    const labels = namespace?.metadata.labels;
+    if (type.kind !== 'Pod') {
+      const template = podTemplateOf(object);
+      if (template !== undefined) for (const w of admitPodSpec(labels, template.metadata, template.spec, false).warnings) opts.warn?.(w);
+      return next();
+    }
+    this.applyRuntimeClass(object, requestedName, (rc) => {
+      if ('refused' in rc) return next(rc.refused);
+      const verdict = admitPodSpec(labels, object.metadata as PodMeta, (object.spec ?? {}) as PodSpec, true);
+      if (verdict.forbidden !== undefined) return next(forbidden(type, name, verdict.forbidden));
+      for (const w of verdict.warnings) opts.warn?.(w);
+      const overhead = checkOverhead((object.spec ?? {}) as Record<string, unknown>, rc.runtimeClass);
+      next(overhead === undefined ? undefined : forbidden(type, name, overhead));
+    });
+  }
+
+  /** RuntimeClass's mutation of a new pod: its class (read only when it names one) applied to its spec. */
+  private applyRuntimeClass(pod: KubeObject, requestedName: string, done: (r: { runtimeClass?: KubeObject } | { refused: Status }) => void): void {
+    const className = (pod.spec as { runtimeClassName?: unknown } | undefined)?.runtimeClassName;
+    if (typeof className !== 'string') return done({});
+    this.get(RUNTIME_CLASSES, undefined, className, (got) => {
+      if (!got.ok) return done({ refused: got.status.code === 404 ? forbidden(PODS, requestedName, runtimeClassNotFound(className)) : got.status });
+      const applied = applyRuntimeClass((pod.spec ?? {}) as Record<string, unknown>, got.value);
+      if ('refused' in applied) return done({ refused: forbidden(PODS, requestedName, applied.refused) });
+      pod.spec = applied.spec;
+      done({ runtimeClass: got.value });
+    });
+  }
+
+  /**
+   * PodSecurity on an update. Only a write that can change the verdict is judged (a pod's
+   * images, a workload's pod template, a namespace's labels), so the controllers' everyday
+   * writes cost no extra read. A stricter enforce level on a namespace has its pods checked.
+   */
+  private admitUpdate(type: ResourceType, current: KubeObject, next: KubeObject, opts: RequestOptions, proceed: (refused?: Status) => void): void {
+    const name = current.metadata.name ?? '';
+    if (type.kind === 'Namespace') {
+      const verdict = admitNamespaceUpdate(next.metadata.labels, current.metadata.labels);
+      if ('errors' in verdict) return proceed(invalid(type, name, verdict.errors));
+      const level = verdict.checkPods;
+      if (level === undefined) return proceed();
+      return this.list(PODS, name, (pods) => {
+        const warnings = pods.ok ? existingPodWarnings(name, level, pods.value.items) : ['failed to list pods while checking new PodSecurity enforce level'];
+        for (const w of warnings) opts.warn?.(w);
+        proceed();
+      });
+    }
+    const isPod = type.kind === 'Pod';
+    const template = isPod ? { metadata: next.metadata as PodMeta, spec: (next.spec ?? {}) as PodSpec } : podTemplateOf(next);
+    if (template === undefined) return proceed();
+    if (isPod ? !isSignificantPodUpdate(next, current) : canonical(template) === canonical(podTemplateOf(current))) return proceed();
+    this.get(NAMESPACES, undefined, current.metadata.namespace ?? 'default', (ns) => {
+      // Without its namespace a pod cannot be judged; a workload is only ever warned about.
+      if (!ns.ok) return proceed(isPod ? ns.status : undefined);
+      const verdict = admitPodSpec(ns.value.metadata.labels, template.metadata, template.spec, isPod);
+      for (const w of verdict.warnings) opts.warn?.(w);
+      proceed(verdict.forbidden === undefined ? undefined : forbidden(type, name, verdict.forbidden));
+    });
   }
 
   /**
@@ -612,8 +711,14 @@ export class ApiServer {
     }
     const { resourceVersion: _rv, ...currentMeta } = current.metadata;
     if (canonical({ ...current, metadata: currentMeta }) === canonical(next)) return done({ ok: true, value: current });
-    if (opts.dryRun) return done({ ok: true, value: next });
-    this.casPut(type, current, next, done);
+    const commit = (refused?: Status): void => {
+      if (refused !== undefined) return done({ ok: false, status: refused });
+      if (opts.dryRun) return done({ ok: true, value: next });
+      this.casPut(type, current, next, done);
+    };
+    // Subresources (status, finalize) are not admitted by PodSecurity.
+    if (opts.subresource !== undefined) return commit();
+    this.admitUpdate(type, current, next, opts, commit);
   }
 
   /**
@@ -789,7 +894,50 @@ export class ApiServer {
     });
   }
 
+  /**
+   * POST pods/<name>/exec: checks the container as the pod registry does, then proxies the stream
+   * to the kubelet of the pod's node. Until the kubelet takes the stream, a silent node is a dial
+   * time-out; afterwards the command may run as long as it runs.
+   */
+  private exec(namespace: string, name: string, opts: ExecOptions, done: Done<unknown>): void {
+    const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
+    this.get(pods, namespace, name, (got) => {
+      if (!got.ok) return done(got);
+      const spec = (got.value.spec ?? {}) as { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[] };
+      const containers = (spec.containers ?? []).map((c) => c.name);
+      const inits = (spec.initContainers ?? []).map((c) => c.name);
+      const container = opts.container ?? (containers.length === 1 ? containers[0] : undefined);
+      if (container === undefined) {
+        const initPart = inits.length > 0 ? ` or one of the init containers: [${inits.join(' ')}]` : '';
+        return done({ ok: false, status: badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${initPart}`) });
+      }
+      if (!containers.includes(container) && !inits.includes(container)) return done({ ok: false, status: badRequest(`container ${container} is not valid for pod ${name}`) });
+      const node = spec.nodeName;
+      if (node === undefined) return done({ ok: false, status: badRequest(`pod ${name} does not have a host assigned`) });
+      const address = ((got.value.status ?? {}) as { hostIP?: string }).hostIP ?? node;
+      const reqId = ++this.nextKubeletCall;
+      const deadline = this.world.schedule(KUBELET_TIMEOUT_MS, `apiserver kubelet exec ${this.host}`, () => {
+        this.execCalls.delete(reqId);
+        done({ ok: false, status: storageError(`error dialing backend: dial tcp ${address}:${KUBELET_PORT}: i/o timeout`) });
+      });
+      const call: { answer: (r: ExecResponse) => void; deadline?: ScheduledEvent } = {
+        deadline,
+        answer: (r) => {
+          if (call.deadline !== undefined) this.world.cancel(call.deadline);
+          call.deadline = undefined;
+          if (r.result === undefined) return;
+          this.execCalls.delete(reqId);
+          done({ ok: true, value: r.result });
+        },
+      };
+      this.execCalls.set(reqId, call);
+      const req: ExecRequest = { reqId, namespace, pod: name, container, command: opts.command, replyPort: KUBELET_CLIENT_PORT };
+      this.world.net.send(this.host, node, KubeletMsg.Exec, req, KUBELET_PORT);
+    });
+  }
+
   private kubeletAnswer(m: Message): void {
+    if (m.type === KubeletMsg.ExecResponse) return this.execCalls.get((m.payload as ExecResponse).reqId)?.answer(m.payload as ExecResponse);
     if (m.type !== KubeletMsg.ContainerLogsResponse) return;
     const r = m.payload as ContainerLogsResponse;
     const call = this.kubeletCalls.get(r.reqId);
@@ -902,6 +1050,8 @@ export class ApiServer {
       return { ok: false, status: badRequest(`${prefix}${goDecodeError(e) ?? `${formatPath(e.path)}: ${e.message}`}`) };
     }
     dropNulls(object);
+    // A Secret's stringData is write-only: the API merges it into data (base64), overriding.
+    if (object.kind === 'Secret') mergeStringData(object);
     if (type.namespaced) {
       const ns = namespace ?? object.metadata.namespace ?? 'default';
       if (object.metadata.namespace !== undefined && object.metadata.namespace !== ns) {
@@ -932,6 +1082,8 @@ export class ApiServer {
 }
 
 const NAMESPACES = RESOURCES.find((t) => t.kind === 'Namespace') as ResourceType;
+const PODS = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
+const RUNTIME_CLASSES = RESOURCES.find((t) => t.kind === 'RuntimeClass') as ResourceType;
 
 function prefixOf(type: ResourceType, namespace: string | undefined): string {
   return type.namespaced && namespace !== undefined ? `${type.etcdPrefix}/${namespace}/` : `${type.etcdPrefix}/`;
@@ -992,7 +1144,7 @@ function etcdMessage(o: ClientOutcome & { ok: false }): string {
  * Fields the OpenAPI marks required that kube-apiserver's validation does not require: an
  * EndpointSlice of a Service with no ready pods has `endpoints: null`.
  */
-const UNVALIDATED_REQUIRED: ReadonlySet<string> = new Set(['EndpointSlice.endpoints']);
+const UNVALIDATED_REQUIRED: ReadonlySet<string> = new Set(['EndpointSlice.endpoints', 'NetworkPolicy.spec.podSelector']);
 
 /** Go struct fields of type metav1.Time are not pointers: a null decodes to the zero time and is written back as null. */
 const NULL_TIMES = new Set(['creationTimestamp', 'lastProbeTime', 'lastTransitionTime', 'lastHeartbeatTime', 'lastUpdateTime', 'startedAt', 'finishedAt']);
@@ -1010,4 +1162,14 @@ function dropNulls(o: unknown): void {
       if (!NULL_TIMES.has(k)) delete rec[k];
     } else dropNulls(v);
   }
+}
+
+/** Secret.stringData → data, as the v1 conversion does: its keys win over data's, and it is not stored. */
+function mergeStringData(secret: KubeObject): void {
+  const o = secret as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+  if (o.stringData === undefined) return;
+  const data = { ...(o.data ?? {}) };
+  for (const [k, v] of Object.entries(o.stringData)) data[k] = encodeBase64(String(v));
+  o.data = data;
+  delete o.stringData;
 }

@@ -1,3 +1,4 @@
+import { policyTypes } from '../dataplane/networkPolicy';
 import type { KubeObject } from './apiObjects';
 
 type Obj = Record<string, unknown>;
@@ -6,6 +7,7 @@ type Obj = Record<string, unknown>;
 function def(o: Obj, key: string, value: unknown): void {
   if (o[key] === undefined) o[key] = value;
 }
+const asObjects = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => x !== null && typeof x === 'object') : []);
 const child = (o: Obj, key: string): Obj => {
   if (o[key] === undefined || o[key] === null || typeof o[key] !== 'object') o[key] = {};
   return o[key] as Obj;
@@ -22,6 +24,10 @@ export function applyDefaults(o: KubeObject): void {
   // Only kinds that have a spec get one (a ConfigMap must not grow "spec: {}").
   const spec = (): Obj => child(o as Obj, 'spec');
   switch (o.kind) {
+    case 'Namespace':
+      // SetDefaults_Namespace: every namespace carries its own name as a label, for namespaceSelectors.
+      if (typeof o.metadata.name === 'string' && o.metadata.name !== '') o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
+      break;
     case 'Deployment': {
       const s = spec();
       def(s, 'replicas', 1);
@@ -92,6 +98,14 @@ export function applyDefaults(o: KubeObject): void {
         def(p, 'protocol', 'TCP');
         def(p, 'targetPort', p.port);
       }
+      break;
+    }
+    case 'NetworkPolicy': {
+      // podSelector is a struct, not a pointer: an absent one is the empty selector.
+      const s = spec();
+      def(s, 'podSelector', {});
+      for (const rule of [...asObjects(s.ingress), ...asObjects(s.egress)]) for (const p of asObjects(rule.ports)) def(p, 'protocol', 'TCP');
+      s.policyTypes = policyTypes(o);
       break;
     }
   }

@@ -1,3 +1,4 @@
+import { cidrContains, parseCidr } from '../dataplane/networkPolicy';
 import { bytes, milliCpu, QuantityError } from '../quantity';
 import type { FieldError, KubeObject } from './apiObjects';
 import type { ResourceType } from './resources';
@@ -91,6 +92,8 @@ export function validateSemantics(t: ResourceType, o: KubeObject): FieldError[] 
         });
       }
     });
+  } else if (t.kind === 'NetworkPolicy') {
+    validateNetworkPolicySpec(spec, errors);
   }
   return errors;
 }
@@ -141,4 +144,86 @@ function restartPolicyIn(podSpec: Obj | undefined, allowed: readonly string[], e
   if (typeof policy === 'string' && !allowed.includes(policy)) {
     errors.push({ field: 'spec.template.spec.restartPolicy', type: 'Unsupported value', value: policy, detail: `supported values: ${allowed.map((a) => `"${a}"`).join(', ')}` });
   }
+}
+
+// ---------------------------------------------------------------- NetworkPolicy (pkg/apis/networking/validation)
+
+const PORT_RANGE_MSG = 'must be between 1 and 65535, inclusive';
+const CIDR_MSG = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
+const objects = (v: unknown): Obj[] => (Array.isArray(v) ? v.map((x) => obj(x) ?? {}) : []);
+const isSet = (v: unknown): boolean => v !== undefined && v !== null;
+
+/** Each rule's ports then its peers, ingress rules before egress ones, then policyTypes (label selectors are not checked). */
+function validateNetworkPolicySpec(spec: Obj | undefined, errors: FieldError[]): void {
+  for (const [direction, peers] of [
+    ['ingress', 'from'],
+    ['egress', 'to'],
+  ] as const) {
+    objects(spec?.[direction]).forEach((rule, i) => {
+      const at = `spec.${direction}[${i}]`;
+      objects(rule.ports).forEach((p, j) => validatePolicyPort(p, `${at}.ports[${j}]`, errors));
+      objects(rule[peers]).forEach((peer, j) => validatePolicyPeer(peer, `${at}.${peers}[${j}]`, errors));
+    });
+  }
+  const types: unknown[] = Array.isArray(spec?.policyTypes) ? spec.policyTypes : [];
+  if (types.length > 2) {
+    errors.push({ field: 'spec.policyTypes', type: 'Invalid value', goValue: `[]networking.PolicyType{${types.map((v) => JSON.stringify(v)).join(', ')}}`, detail: 'may not specify more than two policyTypes' });
+    return;
+  }
+  types.forEach((v, i) => {
+    if (v !== 'Ingress' && v !== 'Egress') errors.push({ field: `spec.policyTypes[${i}]`, type: 'Unsupported value', value: v, detail: 'supported values: "Ingress", "Egress"' });
+  });
+}
+
+/** A protocol Kubernetes knows; a port number in range or a valid port name; endPort only after a numeric port, not below it. */
+function validatePolicyPort(p: Obj, at: string, errors: FieldError[]): void {
+  if (typeof p.protocol === 'string' && !['TCP', 'UDP', 'SCTP'].includes(p.protocol)) {
+    errors.push({ field: `${at}.protocol`, type: 'Unsupported value', value: p.protocol, detail: 'supported values: "TCP", "UDP", "SCTP"' });
+  }
+  const endPort = typeof p.endPort === 'number' ? p.endPort : undefined;
+  const invalidEnd = (detail: string): void => void errors.push({ field: `${at}.endPort`, type: 'Invalid value', value: endPort, detail });
+  if (typeof p.port === 'number') {
+    if (p.port < 1 || p.port > 65535) errors.push({ field: `${at}.port`, type: 'Invalid value', value: p.port, detail: PORT_RANGE_MSG });
+    if (endPort !== undefined && endPort < p.port) invalidEnd('must be greater than or equal to `port`');
+    if (endPort !== undefined && (endPort < 1 || endPort > 65535)) invalidEnd(PORT_RANGE_MSG);
+  } else if (typeof p.port === 'string') {
+    if (endPort !== undefined) invalidEnd('may not be specified when `port` is non-numeric');
+    for (const detail of portNameErrors(p.port)) errors.push({ field: `${at}.port`, type: 'Invalid value', value: p.port, detail });
+  } else if (endPort !== undefined) {
+    invalidEnd('may not be specified when `port` is not specified');
+  }
+}
+
+/** IsValidPortName: what a container port name (IANA service name) may be. */
+function portNameErrors(name: string): string[] {
+  return [
+    name.length > 15 ? 'must be no more than 15 characters' : '',
+    /^[-a-z0-9]+$/.test(name) ? '' : 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+    /[a-z]/.test(name) ? '' : 'must contain at least one letter (a-z)',
+    name.includes('--') ? 'must not contain consecutive hyphens' : '',
+    name.startsWith('-') || name.endsWith('-') ? 'must not begin or end with a hyphen' : '',
+  ].filter((m) => m !== '');
+}
+
+/** One peer kind, or a podSelector with a namespaceSelector; never an ipBlock with another. */
+function validatePolicyPeer(peer: Obj, at: string, errors: FieldError[]): void {
+  const kinds = ['podSelector', 'namespaceSelector', 'ipBlock'].filter((k) => isSet(peer[k]));
+  if (isSet(peer.ipBlock)) validateIpBlock(obj(peer.ipBlock) ?? {}, `${at}.ipBlock`, errors);
+  if (kinds.length === 0) errors.push({ field: at, type: 'Required value', detail: 'must specify a peer' });
+  else if (kinds.length > 1 && isSet(peer.ipBlock)) errors.push({ field: at, type: 'Forbidden', detail: 'may not specify both ipBlock and another peer' });
+}
+
+/** A CIDR, and excepts that are CIDRs strictly inside it. */
+function validateIpBlock(block: Obj, at: string, errors: FieldError[]): void {
+  const cidr = typeof block.cidr === 'string' ? block.cidr : '';
+  if (cidr === '') return void errors.push({ field: `${at}.cidr`, type: 'Required value' });
+  const network = parseCidr(cidr);
+  if (network === undefined) return void errors.push({ field: `${at}.cidr`, type: 'Invalid value', value: cidr, detail: CIDR_MSG });
+  (Array.isArray(block.except) ? block.except : []).forEach((value: unknown, i) => {
+    const text = typeof value === 'string' ? value : '';
+    const except = parseCidr(text);
+    const field = `${at}.except[${i}]`;
+    if (except === undefined) errors.push({ field, type: 'Invalid value', value: text, detail: CIDR_MSG });
+    else if (!cidrContains(network, except.network) || network.bits >= except.bits) errors.push({ field, type: 'Invalid value', value: text, detail: 'must be a strict subset of `cidr`' });
+  });
 }
