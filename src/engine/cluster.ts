@@ -8,6 +8,7 @@ import type { Disk } from './storage/provisioner';
 import { applyFault, type Fault } from './faults';
 import { Hasher } from './hash';
 import { Kubelet } from './kubelet/kubelet';
+import { DataPlane } from './dataplane/dataPlane';
 import { ContainerRuntime } from './kubelet/runtime';
 import type { VolumeData } from './kubelet/volumes';
 import type { NetworkConfig, NetworkStats } from './network';
@@ -95,6 +96,8 @@ export class Cluster {
   readonly runtimes = new Map<string, ContainerRuntime>();
   /** The kubelet on every node (masters too, as kubeadm runs them), while its process runs. */
   readonly kubelets = new Map<string, Kubelet>();
+  /** kube-proxy, cluster DNS and the pod network: where simulated requests succeed or fail. */
+  readonly dataPlane: DataPlane;
 
   constructor(options: ClusterOptions) {
     this.spec = options.spec ?? DEFAULT_CLUSTER_SPEC;
@@ -140,6 +143,7 @@ export class Cluster {
     this.nodes.forEach((node, i) => {
       this.runtimes.set(node.name, new ContainerRuntime(this.world, node.name, podNet(i), runtimeRng.fork(node.name)));
     });
+    this.dataPlane = new DataPlane(this.world, this.etcd, this.runtimes, this.nodes);
     let boots = 0;
     const bootIds = new Map<string, string>();
     const boot = (host: string): void => void bootIds.set(host, uuidV4(kubeletRng.fork(`boot:${host}#${boots++}`)));
@@ -191,6 +195,7 @@ export class Cluster {
       machineRng: this.world.rng.fork('machine').fork(host),
       bootId,
       diskFiles: this.diskFiles,
+      netTool: (podUid, node, tool, client, opts) => this.dataPlane.execTool(node, podUid, tool, client, opts),
     });
     this.kubelets.set(host, kubelet);
     kubelet.start();

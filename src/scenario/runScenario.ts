@@ -45,8 +45,8 @@ export function runScenario(scenario: Scenario, options: { untilMs?: number; see
     }
     // `-f -` with no stdin of its own reads the scenario's manifests.
     const result =
-      action.kind === 'etcdctl'
-        ? session.run({ kind: 'etcdctl', command: action.command })
+      action.kind === 'etcdctl' || action.kind === 'curl'
+        ? session.run({ kind: action.kind, command: action.command })
         : session.run({ kind: 'kubectl', command: action.command, files, stdin: action.stdin ?? scenario.manifests });
     records.push({ at, action: action.kind, command: action.command, ...result });
   }

@@ -11,6 +11,7 @@ export const SCENARIO_API_VERSION = 'kubeplay/v1';
 export type ScenarioAction =
   | { readonly atMs: number; readonly kind: 'kubectl'; readonly command: string; readonly stdin?: string }
   | { readonly atMs: number; readonly kind: 'etcdctl'; readonly command: string }
+  | { readonly atMs: number; readonly kind: 'curl'; readonly command: string }
   | { readonly atMs: number; readonly kind: 'fault'; readonly fault: Fault };
 
 export interface Scenario {
@@ -47,7 +48,7 @@ interface RawScenario {
   settings?: { etcdHeartbeatInterval?: string; etcdElectionTimeout?: string; etcdRequestTimeout?: string };
   manifests?: string;
   files?: Record<string, string>;
-  actions?: ({ at: string | 0 } & ({ kubectl: string; stdin?: string } | { etcdctl: string } | { fault: RawFault }))[];
+  actions?: ({ at: string | 0 } & ({ kubectl: string; stdin?: string } | { etcdctl: string } | { curl: string } | { fault: RawFault }))[];
 }
 
 type RawFault = Exclude<Fault, { latency: unknown }> | { latency: { between: [string, string]; delay: string } };
@@ -108,6 +109,7 @@ export function parseScenario(text: string): ScenarioResult {
     last = Math.max(last, atMs);
     if ('kubectl' in a) actions.push({ atMs, kind: 'kubectl', command: a.kubectl, ...(a.stdin === undefined ? {} : { stdin: a.stdin }) });
     else if ('etcdctl' in a) actions.push({ atMs, kind: 'etcdctl', command: a.etcdctl });
+    else if ('curl' in a) actions.push({ atMs, kind: 'curl', command: a.curl });
     else {
       const fault = toFault(a.fault, ['actions', i, 'fault'], duration);
       for (const [path, target] of faultTargets(fault, ['actions', i, 'fault'])) {

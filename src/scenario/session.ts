@@ -2,6 +2,7 @@ import { Cluster, type ClusterOptions } from '../engine/cluster';
 import { ClusterView } from '../engine/clusterView';
 import type { Fault } from '../engine/faults';
 import { EtcdClient } from '../engine/store/etcdClient';
+import { runCurl } from '../kubectl/curl';
 import { runEtcdctl } from '../kubectl/etcdctl/etcdctl';
 import type { CommandResult, EtcdctlEnv } from '../kubectl/etcdctl/etcdctlEnv';
 import type { ExplainSchemas } from '../kubectl/explain';
@@ -22,7 +23,9 @@ export type Command =
   | { readonly kind: 'kubectl'; readonly command: string; readonly stdin?: string; readonly files?: Readonly<Record<string, string>> }
   | { readonly kind: 'etcdctl'; readonly command: string }
   | { readonly kind: 'fault'; readonly fault: Fault }
-  | { readonly kind: 'crashContainer'; readonly namespace: string; readonly pod: string; readonly container?: string };
+  | { readonly kind: 'crashContainer'; readonly namespace: string; readonly pod: string; readonly container?: string }
+  /** curl on the learner's laptop: reaches the cluster from outside (a node's NodePort). */
+  | { readonly kind: 'curl'; readonly command: string };
 
 /**
  * A cluster with a console beside it: kubectl (one context per master plus the load
@@ -81,6 +84,11 @@ export class Session {
         return this.crash(command.namespace, command.pod, command.container);
       case 'etcdctl':
         return this.toEnd((done) => runEtcdctl(this.etcdctl, command.command, done));
+      case 'curl': {
+        const result = runCurl(this.world, this.cluster.dataPlane, CONSOLE_HOST, command.command);
+        this.world.runUntil(this.world.now);
+        return result;
+      }
       case 'kubectl':
         this.files.clear();
         for (const [name, text] of Object.entries(command.files ?? {})) this.files.set(name, text);
