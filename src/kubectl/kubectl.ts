@@ -7,7 +7,9 @@ import { create } from './commands/create';
 import { del } from './commands/delete';
 import { describe } from './commands/describe';
 import { events } from './commands/events';
+import { exec, EXEC_FLAGS } from './commands/exec';
 import { explain } from './commands/explain';
+import { expose, EXPOSE_FLAGS } from './commands/expose';
 import { get } from './commands/get';
 import { annotate, label } from './commands/label';
 import { logs } from './commands/logs';
@@ -19,7 +21,7 @@ import { scale } from './commands/scale';
 import { set } from './commands/set';
 import { top } from './commands/top';
 import { version } from './commands/version';
-import { parseFlags } from './flags';
+import { COMMAND_FLAGS, parseFlags } from './flags';
 import { fail, type KubectlCommand, type KubectlEnv, type KubectlResult } from './kubectlEnv';
 import { withFiles } from './manifests';
 import { shellWords } from './shellWords';
@@ -43,6 +45,8 @@ const COMMANDS: Record<string, KubectlCommand> = {
   drain,
   taint,
   logs,
+  exec,
+  expose,
   top,
   label,
   annotate,
@@ -51,6 +55,9 @@ const COMMANDS: Record<string, KubectlCommand> = {
   config,
   version,
 };
+
+// These two declare their flags beside their code; parsing and completion find them in the shared table.
+Object.assign(COMMAND_FLAGS, { exec: EXEC_FLAGS, expose: EXPOSE_FLAGS });
 
 /** The commands this kubectl runs, sorted (tab completion offers them). */
 export const KUBECTL_COMMANDS: readonly string[] = Object.keys(COMMANDS).sort();
@@ -78,5 +85,12 @@ export function runKubectl(env: KubectlEnv, line: string, stdin: string | undefi
   const parsed = parseFlags(command, words);
   if ('error' in parsed) return done(fail(parsed.error));
   const [, ...rest] = parsed.args;
-  run(env, rest, parsed.flags, stdin, done, parsed.afterDashes);
+  const warnings: string[] = [];
+  run(env, rest, { ...parsed.flags, warnings }, stdin, (r) => done(withWarnings(r, warnings)), parsed.afterDashes);
+}
+
+/** The API server's warnings, as kubectl writes them to stderr ahead of everything else it says there. */
+function withWarnings(r: KubectlResult, warnings: readonly string[]): KubectlResult {
+  if (warnings.length === 0) return r;
+  return { ...r, stderr: `${warnings.map((w) => `Warning: ${w}\n`).join('')}${r.stderr}` };
 }
