@@ -6,10 +6,11 @@ import type { ScheduledEvent } from '../eventQueue';
 import type { Rng } from '../rng';
 import { rfc3339 } from '../virtualTime';
 import type { World } from '../world';
-import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, classOf, findBestMatch, volumeBoundTo } from '../controllers/pvUtil';
+import { ANN_SELECTED_NODE, classOf, findBestMatch, volumeBoundTo } from '../controllers/pvUtil';
 import { MinHeap } from '../heap';
 import { SchedulerCache } from './cache';
 import { podKey, schedulePod, type SchedulingDecision } from './framework';
+import { checkBindings, type VolumeWrites } from './plugins/volumes';
 
 /** kube-scheduler's queue defaults: back-off 1 s doubling to 10 s; unschedulable pods are retried after 5 min at the latest. */
 export const SCHEDULER_DEFAULTS = {
@@ -349,11 +350,14 @@ export class Scheduler extends LeaderElectedComponent {
     this.preBinding.add(key);
     const node = informers.nodes.get(target);
     const taken = new Set<string>();
+    // What the writes returned: the wait reads the caches back only once they have caught up with them.
+    const written = { volumes: [] as KubeObject[], claims: [] as KubeObject[] } satisfies VolumeWrites;
     const writes = delayed.map((claim) => {
       const pv = findBestMatch(claim, informers.pvs.list().filter((v) => !taken.has(v.metadata.name ?? '')), true, node?.metadata.labels ?? {});
       if (pv !== undefined) {
         taken.add(pv.metadata.name ?? '');
         const body = volumeBoundTo(pv, claim);
+        if (body === undefined) written.volumes.push(pv);
         return body === undefined ? undefined : { verb: 'update' as const, resource: 'persistentvolumes', name: pv.metadata.name ?? '', body };
       }
       const patch = JSON.stringify({ metadata: { annotations: { [ANN_SELECTED_NODE]: target } } });
@@ -361,12 +365,12 @@ export class Scheduler extends LeaderElectedComponent {
     });
     const deadline = this.world.now + BIND_TIMEOUT_MS;
     const stop = (): void => void this.preBinding.delete(key);
+    const cache = { volume: (name: string) => informers.pvs.get(name), claim: (ns: string, name: string) => informers.pvcs.get(`${ns}/${name}`) };
     const outcome = (): (() => void) | undefined => {
-      const pvcs = delayed.map((c) => informers.pvcs.get(objectKey(c)));
       if (informers.pods.get(key)?.metadata.uid !== pod.metadata.uid) return () => this.forgetAssumed(key);
-      if (pvcs.every((c) => c !== undefined && claimBound(c))) return bound;
-      const reset = pvcs.find((c) => c !== undefined && claimVolumeName(c) === '' && c.metadata.annotations?.[ANN_SELECTED_NODE] === undefined);
-      if (reset !== undefined) return () => failed(`running PreBind plugin "VolumeBinding": binding volumes: selectedNode annotation reset for PVC "${reset.metadata.name ?? ''}"`);
+      const check = checkBindings(written, cache, { name: target, labels: node?.metadata.labels ?? {} });
+      if (check === true) return bound;
+      if (typeof check === 'string') return () => failed(`running PreBind plugin "VolumeBinding": binding volumes: ${check}`);
       if (this.world.now >= deadline) return () => failed('running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded');
       return undefined;
     };
@@ -383,7 +387,10 @@ export class Scheduler extends LeaderElectedComponent {
       const req = writes[i];
       if (req === undefined) return next(i + 1);
       this.client.request(req, (r) => {
-        if (r.ok && r.result.ok) return next(i + 1);
+        if (r.ok && r.result.ok) {
+          (req.resource === 'persistentvolumes' ? written.volumes : written.claims).push(r.result.value as KubeObject);
+          return next(i + 1);
+        }
         stop();
         failed(`running PreBind plugin "VolumeBinding": binding volumes: ${!r.ok ? String(r.error) : r.result.ok ? '' : r.result.status.message}`);
       });
@@ -425,7 +432,6 @@ function podClaimNames(p: KubeObject): string[] {
 }
 
 const claimVolumeName = (c: KubeObject): string => String((c.spec as Obj | undefined)?.volumeName ?? '');
-const claimBound = (c: KubeObject): boolean => claimVolumeName(c) !== '' && c.metadata.annotations?.[ANN_BIND_COMPLETED] !== undefined;
 const waitsForConsumer = (c: KubeObject, classes: readonly KubeObject[]): boolean => classes.find((s) => s.metadata.name === classOf(c))?.volumeBindingMode === 'WaitForFirstConsumer';
 
 function nodeName(p: KubeObject): string | undefined {

@@ -3,6 +3,7 @@ import type { KubeObject } from '../apiserver/apiObjects';
 import type { EventRecorder } from '../client/eventRecorder';
 import { Informer, objectKey } from '../client/informer';
 import { ANN_BETA_STORAGE_PROVISIONER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, classOf, claimReference } from '../controllers/pvUtil';
+import { fnv32, utf8 } from '../controllers/fnv';
 import { WorkQueue } from '../controllers/workQueue';
 import { VIRTUAL_EPOCH_MS } from '../virtualTime';
 import type { World } from '../world';
@@ -30,8 +31,22 @@ function allowedZones(cls: KubeObject): Set<string> | undefined {
 }
 
 /**
- * The zone to create a claim's disk in: the selected node's (WaitForFirstConsumer), or for an
- * Immediate claim the first zone, in name order, that has nodes and the class admits.
+ * getPVCNameHashAndIndexOffset: the name hashed to spread Immediate claims over zones. A
+ * StatefulSet's claim (<claim>-<set>-<ordinal>) hashes only the set's name and is offset by the
+ * ordinal, so the replicas' disks go round the zones and a pod's claims share one.
+ */
+export function claimSpreadIndex(claimName: string): number {
+  const dash = claimName.lastIndexOf('-');
+  const ordinal = dash < 0 ? '' : claimName.slice(dash + 1);
+  if (!/^\d+$/.test(ordinal)) return fnv32(utf8(claimName));
+  const base = claimName.slice(0, dash);
+  return (fnv32(utf8(base.slice(base.lastIndexOf('-') + 1))) + Number(ordinal)) >>> 0;
+}
+
+/**
+ * The zone to create a claim's disk in: the selected node's (WaitForFirstConsumer). An Immediate
+ * claim has no node yet: csi-provisioner takes the zones of the cluster's nodes the class allows,
+ * sorted, and starts from the one the claim's name hashes to, wherever its pod will run.
  */
 export function provisioningZone(claim: KubeObject, cls: KubeObject, nodes: readonly KubeObject[]): { zone: string } | { error: string } {
   const allowed = allowedZones(cls);
@@ -44,8 +59,8 @@ export function provisioningZone(claim: KubeObject, cls: KubeObject, nodes: read
     return { zone };
   }
   const zones = [...new Set(nodes.map((n) => n.metadata.labels?.[ZONE_LABEL] ?? '').filter((z) => z !== '' && (allowed === undefined || allowed.has(z))))].sort();
-  const zone = zones[0];
-  return zone === undefined ? { error: `failed to provision volume with StorageClass "${cls.metadata.name ?? ''}": no zone available` } : { zone };
+  const zone = zones[claimSpreadIndex(claim.metadata.name ?? '') % Math.max(1, zones.length)];
+  return zone === undefined ? { error: `failed to provision volume with StorageClass "${cls.metadata.name ?? ''}": error generating accessibility requirements: no available topology found` } : { zone };
 }
 
 /** The PersistentVolume the external-provisioner creates for a claim: pvc-<claim uid>, pinned to the disk's zone. */

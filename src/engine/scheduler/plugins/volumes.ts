@@ -7,12 +7,13 @@ import { termMatches, unresolvable, type NodeSelectorTerm } from './helpers';
  * VolumeBinding and VolumeZone: where the pod's PersistentVolumeClaims let it run. Claims must
  * exist; an unbound claim must wait for its first consumer (WaitForFirstConsumer) or the pod is
  * rejected until the PV controller binds it; a bound volume's node affinity, and its zone labels,
- * must admit the node.
+ * must admit the node. checkBindings is PreBind's test of whether the bindings it started are done.
  */
 
 const ANN_STORAGE_CLASS = 'volume.beta.kubernetes.io/storage-class';
 const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+const ANN_SELECTED_NODE = 'volume.kubernetes.io/selected-node';
 
 const ERR_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
 const ERR_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
@@ -80,7 +81,7 @@ const requiredTerms = (pv: KubeObject): NodeSelectorTerm[] | undefined =>
   (rec(rec(field(pv, 'spec', 'nodeAffinity')).required).nodeSelectorTerms as NodeSelectorTerm[] | undefined) ?? undefined;
 
 /** CheckNodeAffinity: the volume's required node affinity, matched on the node's labels. */
-function pvAdmits(pv: KubeObject, node: NodeInfo): boolean {
+function pvAdmits(pv: KubeObject, node: Pick<NodeInfo, 'labels'>): boolean {
   const terms = requiredTerms(pv);
   return terms === undefined || terms.some((t) => termMatches(t, { name: '', labels: node.labels }));
 }
@@ -166,6 +167,61 @@ export const volumeBinding: Plugin = {
     return nodeNames === undefined ? { filter } : { filter, nodeNames };
   },
 };
+
+// ---------------------------------------------------------------- PreBind's wait
+
+/** What PreBind wrote for a pod's delayed claims, as the API server answered: volumes pre-bound to a claim, claims annotated for their provisioner. */
+export interface VolumeWrites {
+  readonly volumes: readonly KubeObject[];
+  readonly claims: readonly KubeObject[];
+}
+
+/** The caches PreBind reads back while it waits. */
+export interface BindingCache {
+  volume(name: string): KubeObject | undefined;
+  claim(namespace: string, name: string): KubeObject | undefined;
+}
+
+/** A cached object older than what was written: the informer has not caught up yet (CompareResourceVersion). */
+const olderThan = (cached: KubeObject, written: KubeObject): boolean => Number(cached.metadata.resourceVersion ?? 0) < Number(written.metadata.resourceVersion ?? 0);
+
+/**
+ * VolumeBinding's checkBindings, polled while PreBind waits: true once every claim is fully bound
+ * to a volume the chosen node can reach; false while the caches lag behind the writes or the PV
+ * controller is not done; the error that fails PreBind when the binding can no longer succeed
+ * (a volume provisioned in another zone, a provisioner that gave up on the node).
+ */
+export function checkBindings(writes: VolumeWrites, cache: BindingCache, node: { readonly name: string; readonly labels: Readonly<Record<string, string>> }): boolean | string {
+  const mismatch = (pv: KubeObject): string | undefined =>
+    pvAdmits(pv, node) ? undefined : `pv "${pv.metadata.name ?? ''}" node affinity doesn't match node "${node.name}": no matching NodeSelectorTerms`;
+  for (const written of writes.volumes) {
+    const pv = cache.volume(written.metadata.name ?? '');
+    const ref = rec(pv === undefined ? undefined : field(pv, 'spec', 'claimRef'));
+    const claim = cache.claim(String(ref.namespace ?? ''), String(ref.name ?? ''));
+    if (pv === undefined || olderThan(pv, written)) return false;
+    const error = mismatch(pv);
+    if (error !== undefined) return error;
+    if (String(ref.uid ?? '') === '') return `ClaimRef got reset for pv "${pv.metadata.name ?? ''}"`;
+    if (claim === undefined || !fullyBound(claim)) return false;
+  }
+  for (const written of writes.claims) {
+    const pvc = cache.claim(written.metadata.namespace ?? 'default', written.metadata.name ?? '');
+    if (pvc === undefined || olderThan(pvc, written)) return false;
+    const annotations = pvc.metadata.annotations;
+    if (annotations === undefined) return `selectedNode annotation reset for PVC "${pvc.metadata.name ?? ''}"`;
+    // The provisioner drops the annotation when it cannot provision on that node.
+    if (annotations[ANN_SELECTED_NODE] !== node.name) return `provisioning failed for PVC "${pvc.metadata.name ?? ''}"`;
+    const volumeName = String(field(pvc, 'spec', 'volumeName') ?? '');
+    if (volumeName !== '') {
+      const pv = cache.volume(volumeName);
+      if (pv === undefined) return false;
+      const error = mismatch(pv);
+      if (error !== undefined) return error;
+    }
+    if (!fullyBound(pvc)) return false;
+  }
+  return true;
+}
 
 // ---------------------------------------------------------------- VolumeZone
 
