@@ -1,3 +1,4 @@
+import { imagesHelp } from './console/imagesHelp';
 import type { EngineClient } from './engineClient';
 import { FAULT_HELP, faultCommand, parseFaultCommand } from './faultCommand';
 import type { ActionOutcome, SessionAction } from './protocol';
@@ -54,7 +55,9 @@ export function actionFor(line: string, store: AppStore): SessionAction | { erro
     return { type: 'kubectl', command: rest, ...filesFor(rest, store.getState().tabs) };
   }
   if (first === 'etcdctl') return { type: 'etcdctl', command: rest };
+  if (first === 'curl') return { type: 'curl', command: rest };
   if (first === 'help') return { error: HELP, help: true };
+  if (first === 'images') return { error: imagesHelp(rest), help: true };
   if (first === 'crash') return parseCrash(rest);
   const fault = parseFaultCommand(line);
   if (fault !== null) return 'error' in fault ? { error: fault.error } : { type: 'fault', fault: fault.fault };
@@ -122,6 +125,8 @@ export function commandLine(action: SessionAction): string {
       return `kubectl ${action.command}`;
     case 'etcdctl':
       return `etcdctl ${action.command}`;
+    case 'curl':
+      return `curl ${action.command}`;
     case 'fault':
       return faultCommand(action.fault);
     case 'crashContainer':
@@ -141,6 +146,8 @@ const HELP = `This console runs:
                           cordon, drain, taint, label, logs, top, events, explain, config …
                           (-f NAME reads the editor tab NAME; --context master-3 talks to one master)
   etcdctl ...             member list, endpoint status --cluster -w table, get / --prefix --keys-only …
+  curl [-s] [-m SECS] URL  from this laptop, outside the cluster: http://worker-1:30080/ (a NodePort)
 ${FAULT_HELP}
+  images [NAME]           the images pods can run here, and what each does
   clear (or Ctrl+L)       clear the console
 Keys: ↑/↓ history, Tab completes commands, kinds and names.`;

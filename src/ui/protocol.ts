@@ -19,7 +19,9 @@ export type SessionAction =
   /** A fault from the map or the console: kill, restart, partition, heal, stop kubelet… */
   | { readonly type: 'fault'; readonly fault: Fault }
   /** Pod-level faults the map offers: crash (kill the main process of) a container. */
-  | { readonly type: 'crashContainer'; readonly namespace: string; readonly pod: string; readonly container?: string };
+  | { readonly type: 'crashContainer'; readonly namespace: string; readonly pod: string; readonly container?: string }
+  /** curl from the learner's laptop, outside the cluster (a node's NodePort). */
+  | { readonly type: 'curl'; readonly command: string };
 
 export type TimeAction =
   | { readonly type: 'play' }
@@ -146,6 +148,22 @@ export interface ReplicaSample {
   readonly ready: number;
 }
 
+/**
+ * One second of a traffic series: requests sent in [t, t + 1 s) and what became of them — ok, or
+ * failed because the name did not resolve (dns), nothing took the connection (refused), nothing
+ * answered (timeout) or the server answered HTTP 5xx (error).
+ */
+export interface TrafficSample {
+  /** Virtual ms at the start of the second. */
+  readonly t: number;
+  readonly requests: number;
+  readonly ok: number;
+  readonly dns: number;
+  readonly refused: number;
+  readonly timeout: number;
+  readonly error: number;
+}
+
 /** What the worker posts each frame it has something new. */
 export interface Frame {
   /** Which cluster it shows: a reset starts a new epoch, and frames of the old one are dropped. */
@@ -163,6 +181,12 @@ export interface Frame {
   readonly achievedSpeed: number;
   /** Desired vs ready over time per workload ("Deployment/default/web"), appended since the last frame. */
   readonly newSamples: Readonly<Record<string, readonly ReplicaSample[]>>;
+  /**
+   * Seconds of traffic completed since the last frame, per Service ("service/default/web") and per
+   * client workload ("client/default/deployment/loadgen"); seconds without requests are left out.
+   * Optional only so frames written before it existed still type-check; the worker always sends it.
+   */
+  readonly newTraffic: Readonly<Record<string, readonly TrafficSample[]>>;
   /** The action log grew: its entries since the last frame. */
   readonly newLog: readonly LoggedAction[];
   /** The engine threw; playback stopped. */

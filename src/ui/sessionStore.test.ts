@@ -60,6 +60,7 @@ describe('the saved session', () => {
         speed: 1,
         achievedSpeed: 1,
         newSamples: {},
+        newTraffic: {},
         newLog: [],
         engineError: null,
         restoring: null,

@@ -53,6 +53,7 @@ function isAction(a: unknown): boolean {
     case 'kubectl':
       return isStr(a.command) && optional(a.stdin, isStr) && optional(a.files, (f) => isObj(f) && Object.values(f).every(isStr));
     case 'etcdctl':
+    case 'curl':
       return isStr(a.command);
     case 'fault':
       // The engine checks the fault's targets when it runs it, as it does for one typed live.

@@ -2,7 +2,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import type { ClusterSnapshot, ClusterSpec } from '../engine';
 import { DEFAULT_TOPOLOGY } from './topologies';
-import type { ClusterModel, EventRecord, Frame, LoggedAction, ObjectRef, ReplicaSample } from './protocol';
+import type { ClusterModel, EventRecord, Frame, LoggedAction, ObjectRef, ReplicaSample, TrafficSample } from './protocol';
 
 import { isSpeed, type Speed } from './speeds';
 
@@ -12,6 +12,8 @@ export { isSpeed, SPEEDS, type Speed } from './speeds';
 export const EVENTS_KEPT = 2_000;
 /** Samples kept per workload for the desired-vs-ready chart. */
 export const SAMPLES_KEPT = 600;
+/** Seconds of traffic kept per series: 10 virtual minutes when every second had requests. */
+export const TRAFFIC_KEPT = 600;
 
 /** What the map shows before the engine publishes its first frame. */
 export const EMPTY_SNAPSHOT: ClusterSnapshot = {
@@ -50,6 +52,8 @@ export interface EngineSlice {
   events: readonly EventRecord[];
   /** Desired vs ready replicas over time, per workload ("Deployment/default/web"). */
   samples: Readonly<Record<string, readonly ReplicaSample[]>>;
+  /** Requests per second and their outcomes, per Service ("service/default/web") and client workload ("client/default/deployment/loadgen"). */
+  traffic: Readonly<Record<string, readonly TrafficSample[]>>;
   /** Every action the learner took, with its virtual time. */
   log: readonly LoggedAction[];
   /** Set when the engine threw; playback stops. */
@@ -145,6 +149,7 @@ const createEngineSlice: Slice<EngineSlice> = (set) => ({
   achievedSpeed: 0,
   events: [],
   samples: {},
+  traffic: {},
   log: [],
   engineError: null,
   spec: DEFAULT_TOPOLOGY,
@@ -166,12 +171,10 @@ const createEngineSlice: Slice<EngineSlice> = (set) => ({
       if (frame.model !== undefined) next.model = frame.model;
       if (frame.newEvents.length > 0) next.events = capped([...s.events, ...frame.newEvents], EVENTS_KEPT);
       if (frame.newLog.length > 0) next.log = [...s.log, ...frame.newLog];
-      const keys = Object.keys(frame.newSamples);
-      if (keys.length > 0) {
-        const samples: Record<string, readonly ReplicaSample[]> = { ...s.samples };
-        for (const k of keys) samples[k] = capped([...(samples[k] ?? []), ...(frame.newSamples[k] ?? [])], SAMPLES_KEPT);
-        next.samples = samples;
-      }
+      const samples = appended(s.samples, frame.newSamples, SAMPLES_KEPT);
+      if (samples !== s.samples) next.samples = samples;
+      const traffic = appended(s.traffic, frame.newTraffic, TRAFFIC_KEPT);
+      if (traffic !== s.traffic) next.traffic = traffic;
       return next;
     });
   },
@@ -179,7 +182,7 @@ const createEngineSlice: Slice<EngineSlice> = (set) => ({
     set({ seed });
   },
   resetEngineState: () => {
-    set({ events: [], samples: {}, log: [], model: EMPTY_MODEL, snapshot: EMPTY_SNAPSHOT, selected: null, engineError: null });
+    set({ events: [], samples: {}, traffic: {}, log: [], model: EMPTY_MODEL, snapshot: EMPTY_SNAPSHOT, selected: null, engineError: null });
   },
 });
 
@@ -264,6 +267,15 @@ export const appStore: AppStore = createAppStore();
 /** Selects one piece of the app store; the component re-renders only when it changes. */
 export function useAppStore<T>(selector: (state: AppState) => T): T {
   return useStore(appStore, selector);
+}
+
+/** `series` with each key's new items appended, at most `max` per key; the same object when nothing is new. */
+function appended<T>(series: Readonly<Record<string, readonly T[]>>, added: Readonly<Record<string, readonly T[]>>, max: number): Readonly<Record<string, readonly T[]>> {
+  const keys = Object.keys(added);
+  if (keys.length === 0) return series;
+  const out: Record<string, readonly T[]> = { ...series };
+  for (const k of keys) out[k] = capped([...(out[k] ?? []), ...(added[k] ?? [])], max);
+  return out;
 }
 
 function capped<T>(items: T[], max: number): T[] {

@@ -6,7 +6,7 @@ import { Session, type Command } from '../../scenario/session';
 import { completeLine, type CompletionSource } from '../console/completion';
 import { objectString } from '../objectRef';
 import { SPEEDS, type Speed } from '../speeds';
-import type { ActionOutcome, ClusterModel, EventRecord, Frame, LoggedAction, ReplicaSample, Reply, Request, SessionAction, TimeAction } from '../protocol';
+import type { ActionOutcome, ClusterModel, EventRecord, Frame, LoggedAction, ReplicaSample, Reply, Request, SessionAction, TimeAction, TrafficSample } from '../protocol';
 import { inspect, toEventRecord, type InspectContext } from './inspect';
 import { buildModel } from './model';
 
@@ -54,6 +54,9 @@ export class EngineServer {
   private eventCounts = new Map<string, number>();
   private lastSample = new Map<string, ReplicaSample>();
   private newSamples: Record<string, ReplicaSample[]> = {};
+  /** Per traffic series, the start of the newest second sent to the page. */
+  private trafficSent = new Map<string, number>();
+  private newTraffic: Record<string, TrafficSample[]> = {};
   private engineError: string | null = null;
   private achieved: { wall: number; virtual: number }[] = [];
   private explain: ExplainSchemas | undefined;
@@ -153,7 +156,7 @@ export class EngineServer {
         }
         r.next++;
         const a = entry.action;
-        if (a.type === 'kubectl' || a.type === 'etcdctl' || a.type === 'fault' || a.type === 'crashContainer') {
+        if (a.type === 'kubectl' || a.type === 'etcdctl' || a.type === 'fault' || a.type === 'crashContainer' || a.type === 'curl') {
           try {
             this.session.run(toCommand(a));
           } catch {
@@ -262,6 +265,8 @@ export class EngineServer {
     this.eventCounts.clear();
     this.lastSample.clear();
     this.newSamples = {};
+    this.trafficSent.clear();
+    this.newTraffic = {};
     this.engineError = null;
     this.achieved = [];
     this.boot();
@@ -399,6 +404,24 @@ export class EngineServer {
       this.modelSent = false;
       this.sample(this.model);
     }
+    this.collectTraffic();
+  }
+
+  /** Seconds of traffic that ended since the last look; the second under way waits, so a chart never shows half a second as a dip. */
+  private collectTraffic(): void {
+    const now = this.session.world.now;
+    for (const [key, series] of this.session.cluster.dataPlane.allSeries()) {
+      const sent = this.trafficSent.get(key) ?? -Infinity;
+      const all = series.since();
+      let i = all.length;
+      while (i > 0 && (all[i - 1] as TrafficSample).t > sent) i--;
+      for (; i < all.length; i++) {
+        const s = all[i] as TrafficSample;
+        if (s.t + 1_000 > now) break;
+        (this.newTraffic[key] ??= []).push({ t: s.t, requests: s.requests, ok: s.ok, dns: s.dns, refused: s.refused, timeout: s.timeout, error: s.error });
+        this.trafficSent.set(key, s.t);
+      }
+    }
   }
 
   private sample(model: ClusterModel): void {
@@ -426,7 +449,7 @@ export class EngineServer {
   }
 
   private pendingFrame(): Frame | null {
-    if (this.modelSent && this.newEvents.length === 0 && this.unsentLog.length === 0 && Object.keys(this.newSamples).length === 0) return null;
+    if (this.modelSent && this.newEvents.length === 0 && this.unsentLog.length === 0 && Object.keys(this.newSamples).length === 0 && Object.keys(this.newTraffic).length === 0) return null;
     return this.frame();
   }
 
@@ -442,6 +465,7 @@ export class EngineServer {
       speed: this.speed,
       achievedSpeed: this.achievedSpeed(),
       newSamples: this.newSamples,
+      newTraffic: this.newTraffic,
       newLog: this.unsentLog,
       engineError: this.engineError,
       restoring: this.restoring === null ? null : { atMs: this.session.world.now, untilMs: this.restoring.untilMs },
@@ -449,6 +473,7 @@ export class EngineServer {
     this.modelSent = true;
     this.newEvents = [];
     this.newSamples = {};
+    this.newTraffic = {};
     this.unsentLog = [];
     return frame;
   }
@@ -491,7 +516,8 @@ export function toCommand(action: SessionAction): Command {
     case 'kubectl':
       return { kind: 'kubectl', command: action.command, ...(action.stdin === undefined ? {} : { stdin: action.stdin }), ...(action.files === undefined ? {} : { files: action.files }) };
     case 'etcdctl':
-      return { kind: 'etcdctl', command: action.command };
+    case 'curl':
+      return { kind: action.type, command: action.command };
     case 'fault':
       return { kind: 'fault', fault: action.fault };
     case 'crashContainer':

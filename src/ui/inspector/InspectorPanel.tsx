@@ -1,8 +1,10 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { formatVirtualSeconds } from '../formatVirtualTime';
 import { Panel } from '../Panel';
 import type { ClusterModel, EventRecord, Inspection, ObjectRef } from '../protocol';
 import { appStore, useAppStore } from '../store';
+import { rateText, recentSummary, type TrafficSummary } from '../timeline/trafficChart';
 import { differs, nameSuggestions, parseObjectQuery, refKey, refLabel } from './inspectorLogic';
 import { useInspection } from './useInspection';
 import './inspector.css';
@@ -154,6 +156,7 @@ function Inspected({ selected, tab, onTab }: { selected: ObjectRef; tab: TabId; 
       ) : null}
       <Tabs tab={tab} onTab={onTab} />
       <div className="inspector__tabpanel" role="tabpanel" id={`inspector-panel-${tab}`} aria-labelledby={`inspector-tab-${tab}`}>
+        {tab === 'describe' && selected.kind === 'Service' ? <ServiceTraffic service={selected} /> : null}
         <TabBody tab={tab} inspection={inspection} />
       </div>
     </div>
@@ -262,6 +265,18 @@ function EventList({ events }: { events: readonly EventRecord[] }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+/** A Service's requests per second and success rate, as its clients saw them; nothing before it has had traffic. */
+function ServiceTraffic({ service }: { service: ObjectRef }) {
+  const key = `service/${service.namespace}/${service.name}`;
+  const summary = useAppStore(useShallow((s): TrafficSummary | null => (s.traffic[key] === undefined ? null : recentSummary(s.traffic[key], s.snapshot.now))));
+  if (summary === null) return null;
+  return (
+    <p className="inspector__traffic" data-testid="inspector-traffic" data-rps={summary.rpsText} data-success={summary.successText ?? ''}>
+      <span className="inspector__traffic-label">Traffic</span> <span className="mono">{rateText(summary)}</span>
+    </p>
   );
 }
 

@@ -6,23 +6,37 @@ import { EventList } from './EventList';
 import { ReplicaChart } from './ReplicaChart';
 import { chartWorkloads, chooseWorkload, workloadKey } from './replicaChart';
 import { objectString, timelineRows } from './timelineRows';
+import { TrafficChart } from './TrafficChart';
+import { chartChoice, chooseSeries, seriesOptions, shownChart, type ChartTab } from './trafficChart';
 import { useElementSize } from './useElementSize';
 import './timeline.css';
 
-type View = 'events' | 'replicas';
+type View = 'events' | ChartTab;
 
 /**
  * What happened, in virtual time: Kubernetes Events with the learner's own commands and
- * faults between them, or a chart of one workload's desired vs ready replicas.
+ * faults between them, a chart of one workload's desired vs ready replicas, or one Service's
+ * or client's requests per second and how many succeeded.
  */
 export function TimelinePanel() {
-  const [view, setView] = useState<View>('events');
-  // Kept here so switching views keeps the filter and the chart's pick.
+  const [showList, setShowList] = useState(true);
+  // Which chart the learner chose; null follows the default (traffic once there is any).
+  const [chart, setChart] = useState<ChartTab | null>(null);
+  const hasTraffic = useAppStore((s) => Object.keys(s.traffic).length > 0);
+  // Kept here so switching views keeps the filter and the charts' picks.
   const [filter, setFilter] = useState<EventFilter>({ text: '', selectedOnly: false });
   const [picked, setPicked] = useState<Pick | null>(null);
+  const [pickedSeries, setPickedSeries] = useState<Pick | null>(null);
+  const view: View = showList ? 'events' : shownChart(chart, hasTraffic);
+  const onView = (v: View) => {
+    setShowList(v === 'events');
+    if (v !== 'events') setChart(chartChoice(v, hasTraffic));
+  };
   return (
-    <Panel area="timeline" title="Events" actions={<ViewSwitch view={view} onChange={setView} />}>
-      {view === 'events' ? <EventsView filter={filter} onFilter={setFilter} /> : <ReplicasView picked={picked} onPick={setPicked} />}
+    <Panel area="timeline" title="Events" actions={<ViewSwitch view={view} onChange={onView} />}>
+      {view === 'events' ? <EventsView filter={filter} onFilter={setFilter} /> : null}
+      {view === 'replicas' ? <ReplicasView picked={picked} onPick={setPicked} /> : null}
+      {view === 'traffic' ? <TrafficView picked={pickedSeries} onPick={setPickedSeries} /> : null}
     </Panel>
   );
 }
@@ -32,7 +46,7 @@ interface EventFilter {
   readonly selectedOnly: boolean;
 }
 
-/** The chart's workload as picked in its select, and the selection at the time. */
+/** The chart's workload (or traffic series) as picked in its select, and the selection at the time. */
 interface Pick {
   readonly key: string;
   readonly under: string | null;
@@ -48,6 +62,7 @@ function ViewSwitch({ view, onChange }: { view: View; onChange: (v: View) => voi
     <div className="tl-switch" role="group" aria-label="Timeline view">
       {option('events', 'List', 'Events and your actions')}
       {option('replicas', 'Replicas', 'Desired vs ready replicas over time')}
+      {option('traffic', 'Traffic', 'Requests per second and how many succeeded, per Service or client')}
     </div>
   );
 }
@@ -138,4 +153,38 @@ function ReplicasView({ picked, onPick }: { picked: Pick | null; onPick: (p: Pic
 function optionLabel(w: WorkloadModel): string {
   const name = `${w.kind.toLowerCase()}/${w.name}`;
   return w.namespace === 'default' ? name : `${name} (${w.namespace})`;
+}
+
+function TrafficView({ picked, onPick }: { picked: Pick | null; onPick: (p: Pick) => void }) {
+  const traffic = useAppStore((s) => s.traffic);
+  const selected = useAppStore((s) => s.selected);
+  const options = useMemo(() => seriesOptions(traffic), [traffic]);
+  const selectedKey = selected === null ? null : objectString(selected);
+  // As for replicas: a pick holds while the selection stays what it was when it was made.
+  const key = chooseSeries(options, traffic, selected, picked !== null && picked.under === selectedKey ? picked.key : null);
+  const series = options.find((o) => o.key === key) ?? null;
+  return (
+    <>
+      <div className="tl-toolbar">
+        <select
+          className="select tl-workload"
+          aria-label="Service or client"
+          value={key ?? ''}
+          disabled={options.length === 0}
+          data-testid="traffic-series"
+          onChange={(e) => onPick({ key: e.target.value, under: selectedKey })}
+        >
+          {options.length === 0 ? <option value="">no traffic</option> : null}
+          {options.map((o) => (
+            <option key={o.key} value={o.key}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="tl-body">
+        <TrafficChart series={series} />
+      </div>
+    </>
+  );
 }
