@@ -869,15 +869,10 @@ export class ApiServer {
     const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
     this.get(pods, namespace, name, (got) => {
       if (!got.ok) return done(got);
-      const spec = (got.value.spec ?? {}) as { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[] };
-      const containers = (spec.containers ?? []).map((c) => c.name);
-      const inits = (spec.initContainers ?? []).map((c) => c.name);
-      const container = opts.container ?? (containers.length === 1 ? containers[0] : undefined);
-      if (container === undefined) {
-        const initPart = inits.length > 0 ? ` or one of the init containers: [${inits.join(' ')}]` : '';
-        return done({ ok: false, status: badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${initPart}`) });
-      }
-      if (!containers.includes(container) && !inits.includes(container)) return done({ ok: false, status: badRequest(`container ${container} is not valid for pod ${name}`) });
+      const spec = (got.value.spec ?? {}) as { nodeName?: string };
+      const picked = podContainer(got.value, opts.container);
+      if ('error' in picked) return done({ ok: false, status: badRequest(picked.error) });
+      const { container } = picked;
       if (spec.nodeName === undefined) return done({ ok: true, value: '' });
       const node = spec.nodeName;
       const reqId = ++this.nextKubeletCall;
@@ -903,15 +898,10 @@ export class ApiServer {
     const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
     this.get(pods, namespace, name, (got) => {
       if (!got.ok) return done(got);
-      const spec = (got.value.spec ?? {}) as { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[] };
-      const containers = (spec.containers ?? []).map((c) => c.name);
-      const inits = (spec.initContainers ?? []).map((c) => c.name);
-      const container = opts.container ?? (containers.length === 1 ? containers[0] : undefined);
-      if (container === undefined) {
-        const initPart = inits.length > 0 ? ` or one of the init containers: [${inits.join(' ')}]` : '';
-        return done({ ok: false, status: badRequest(`a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${initPart}`) });
-      }
-      if (!containers.includes(container) && !inits.includes(container)) return done({ ok: false, status: badRequest(`container ${container} is not valid for pod ${name}`) });
+      const spec = (got.value.spec ?? {}) as { nodeName?: string };
+      const picked = podContainer(got.value, opts.container);
+      if ('error' in picked) return done({ ok: false, status: badRequest(picked.error) });
+      const { container } = picked;
       const node = spec.nodeName;
       if (node === undefined) return done({ ok: false, status: badRequest(`pod ${name} does not have a host assigned`) });
       const address = ((got.value.status ?? {}) as { hostIP?: string }).hostIP ?? node;
@@ -1172,4 +1162,22 @@ function mergeStringData(secret: KubeObject): void {
   for (const [k, v] of Object.entries(o.stringData)) data[k] = encodeBase64(String(v));
   o.data = data;
   delete o.stringData;
+}
+
+/**
+ * The container a log or exec request is for, as the pod registry checks it: the one named (a
+ * container or an init container), or the only container when none is named.
+ */
+function podContainer(pod: KubeObject, requested: string | undefined): { container: string } | { error: string } {
+  const spec = (pod.spec ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[] };
+  const name = pod.metadata.name ?? '';
+  const containers = (spec.containers ?? []).map((c) => c.name);
+  const inits = (spec.initContainers ?? []).map((c) => c.name);
+  const container = requested ?? (containers.length === 1 ? containers[0] : undefined);
+  if (container === undefined) {
+    const initPart = inits.length > 0 ? ` or one of the init containers: [${inits.join(' ')}]` : '';
+    return { error: `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${initPart}` };
+  }
+  if (!containers.includes(container) && !inits.includes(container)) return { error: `container ${container} is not valid for pod ${name}` };
+  return { container };
 }

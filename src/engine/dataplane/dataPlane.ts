@@ -10,7 +10,7 @@ import { DNS_SERVICE_IP, resolveName } from './dns';
 import { flowAllowed, type PeerPod } from './networkPolicy';
 import { type EndpointEntry, type ServiceEntry, ServiceTable, usableEndpoints } from './serviceTable';
 import { nslookupOutput, type RequestResult, toolOutput } from './toolOutput';
-import { emptyTally, type Failure, type Tally, TrafficSeries } from './trafficSeries';
+import { addTally, emptyTally, type Failure, type Tally, TrafficSeries } from './trafficSeries';
 
 /** How often the traffic model sends a slice of each client's requests. */
 export const TRAFFIC_TICK_MS = 100;
@@ -98,6 +98,11 @@ export class DataPlane {
   private readonly podsByUid = new Map<string, KubeObject>();
   private readonly podsByIP = new Map<string, KubeObject>();
   private readonly series = new Map<string, TrafficSeries>();
+  /** Nodes by name and by address: where requests to a node go, and which node a pod is on. */
+  private readonly nodeByName: ReadonlyMap<string, NodeSpec>;
+  private readonly nodeByIP: ReadonlyMap<string, NodeSpec>;
+  /** The API's pods by etcd key, so an update finds what it replaces. */
+  private readonly podsByKey = new Map<string, KubeObject>();
   /** One tick's answers for upstream chains, by pod and target. */
   private memo = new Map<string, number>();
 
@@ -105,8 +110,10 @@ export class DataPlane {
     private readonly world: World,
     private readonly etcd: EtcdCluster,
     private readonly runtimes: ReadonlyMap<string, ContainerRuntime>,
-    private readonly nodes: readonly NodeSpec[],
+    nodes: readonly NodeSpec[],
   ) {
+    this.nodeByName = new Map(nodes.map((n) => [n.name, n]));
+    this.nodeByIP = new Map(nodes.map((n) => [n.internalIP, n]));
     for (const rt of runtimes.values()) rt.observers.add((c) => this.observe(rt, c));
   }
 
@@ -193,13 +200,15 @@ export class DataPlane {
 
   private updatePod(key: string): void {
     const pod = this.view?.atKey(key);
-    for (const [uid, old] of this.podsByUid) {
-      if (`/registry/pods/${old.metadata.namespace ?? ''}/${old.metadata.name ?? ''}` !== key) continue;
-      this.podsByUid.delete(uid);
+    const old = this.podsByKey.get(key);
+    if (old !== undefined) {
+      this.podsByKey.delete(key);
+      if (this.podsByUid.get(old.metadata.uid ?? '') === old) this.podsByUid.delete(old.metadata.uid ?? '');
       const ip = podIP(old);
       if (ip !== undefined && this.podsByIP.get(ip) === old) this.podsByIP.delete(ip);
     }
     if (pod === undefined) return;
+    this.podsByKey.set(key, pod);
     this.podsByUid.set(pod.metadata.uid ?? '', pod);
     const ip = podIP(pod);
     if (ip !== undefined) this.podsByIP.set(ip, pod);
@@ -406,7 +415,7 @@ export class DataPlane {
     let dnsService: ServiceEntry | undefined;
     let headlessIPs: readonly string[] | undefined;
     if (!isIPv4(host)) {
-      const node = this.nodes.find((n) => n.name === host);
+      const node = this.nodeByName.get(host);
       if (node !== undefined) ip = node.internalIP;
       else if (from.external === true) return { kind: 'dns', tried: [host], timedOut: false };
       else {
@@ -423,7 +432,7 @@ export class DataPlane {
     }
     const svc = from.external === true ? undefined : this.table.byIP(ip);
     if (svc !== undefined) return this.viaService(svc, ip, port);
-    const entry = this.nodes.find((n) => n.internalIP === ip);
+    const entry = this.nodeByIP.get(ip);
     if (entry !== undefined) {
       const np = this.table.nodePort(port);
       if (np === undefined) return { kind: 'reject', ip };
@@ -509,12 +518,11 @@ export class DataPlane {
       if (role === 'web' || role === 'api') return { status: 200, body: `Hello from ${podName} (${role} ${c.image.tag ?? 'latest'})\n` };
       return { status: 200, body: '' };
     }
+    // The image ships its index.html; a volume mounted on the document root hides it.
     const file = path === '/' || path === '' ? `${root}/index.html` : `${root}${path}`;
     const got = c.files?.read(file, this.world.now);
     if (got !== undefined && 'text' in got) return { status: 200, body: got.text };
-    const mounted = c.files !== undefined && c.files.resolve(root).data !== c.files.layer;
-    if (!mounted && (path === '/' || path === '/index.html' || path === '')) return { status: 200, body: repo.endsWith('/nginx') ? NGINX_PAGE : '<html><body><h1>It works!</h1></body></html>\n' };
-    // An empty document root: nginx forbids listing the directory.
+    // No index in the document root: the server forbids listing the directory.
     return path === '/' || path === '' ? { status: 403, body: '' } : { status: 404, body: '' };
   }
 
@@ -532,7 +540,7 @@ export class DataPlane {
   /** A peer as network policy sees it: a pod (with its node's address: a pod's own node may always reach it), or an address. */
   private peerPod(p: Peer): PeerPod | { ip: string } {
     if (p.pod === undefined) return { ip: p.ip };
-    const nodeIp = this.nodes.find((n) => n.name === p.node)?.internalIP;
+    const nodeIp = this.nodeByName.get(p.node)?.internalIP;
     return { namespace: p.pod.namespace, labels: p.pod.labels, ip: p.ip, ...(nodeIp === undefined ? {} : { nodeIp }) };
   }
 
@@ -567,15 +575,6 @@ function summaryLine(client: Client, t: Tally): string {
   return `${target}: ${t.requests} requests, ${t.ok} ok (${pct}%), ${failed} failed: ${why}`;
 }
 
-function addTally(into: Tally, t: Tally): void {
-  into.requests += t.requests;
-  into.ok += t.ok;
-  into.dns += t.dns;
-  into.refused += t.refused;
-  into.timeout += t.timeout;
-  into.error += t.error;
-}
-
 function second(ms: number): number {
   return Math.floor(ms / 1000) * 1000;
 }
@@ -597,30 +596,3 @@ function namedPorts(pod: KubeObject): Record<string, number> {
   return out;
 }
 
-/** nginx's default index.html (615 bytes), which the image ships. */
-const NGINX_PAGE = `<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-<style>
-html { color-scheme: light dark; }
-body { width: 35em; margin: 0 auto;
-font-family: Tahoma, Verdana, Arial, sans-serif; }
-</style>
-</head>
-<body>
-<h1>Welcome to nginx!</h1>
-<p>If you see this page, the nginx web server is successfully installed and
-working. Further configuration is required.</p>
-
-<p>For online documentation and support please refer to
-<a href="http://nginx.org/">nginx.org</a>.<br/>
-Commercial support is available at
-<a href="http://nginx.com/">nginx.com</a>.</p>
-
-<p><em>Thank you for using nginx.</em></p>
-</body>
-</html>
-`;
-
-export type { Failure, Tally };

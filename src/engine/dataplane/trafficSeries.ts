@@ -15,6 +15,16 @@ export function emptyTally(): Tally {
   return { requests: 0, ok: 0, dns: 0, refused: 0, timeout: 0, error: 0 };
 }
 
+/** Adds `t`'s counts into `into`. */
+export function addTally(into: Tally, t: Tally): void {
+  into.requests += t.requests;
+  into.ok += t.ok;
+  into.dns += t.dns;
+  into.refused += t.refused;
+  into.timeout += t.timeout;
+  into.error += t.error;
+}
+
 /** One second of traffic, starting at `t` (virtual ms). */
 export interface TrafficSample extends Tally {
   readonly t: number;
@@ -37,13 +47,7 @@ export class TrafficSeries {
       this.samples.push(last);
       if (this.samples.length > SERIES_SECONDS) this.samples.splice(0, this.samples.length - SERIES_SECONDS);
     }
-    const s = last as Tally;
-    s.requests += tally.requests;
-    s.ok += tally.ok;
-    s.dns += tally.dns;
-    s.refused += tally.refused;
-    s.timeout += tally.timeout;
-    s.error += tally.error;
+    addTally(last as Tally, tally);
   }
 
   /** Seconds with traffic, oldest first, from `since` (inclusive) on. */
@@ -56,13 +60,7 @@ export class TrafficSeries {
   total(from = -Infinity, to = Infinity): Tally {
     const out = emptyTally();
     for (const s of this.samples) {
-      if (s.t < from || s.t >= to) continue;
-      out.requests += s.requests;
-      out.ok += s.ok;
-      out.dns += s.dns;
-      out.refused += s.refused;
-      out.timeout += s.timeout;
-      out.error += s.error;
+      if (s.t >= from && s.t < to) addTally(out, s);
     }
     return out;
   }

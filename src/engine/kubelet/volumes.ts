@@ -707,7 +707,9 @@ Commercial support is available at
 
 /** The files of an image the model knows about (paths inside the container, without the leading slash). */
 export function imageFiles(repository: string): Record<string, string> {
-  return repository === 'docker.io/library/nginx' ? { 'usr/share/nginx/html/index.html': NGINX_INDEX } : {};
+  if (repository === 'docker.io/library/nginx') return { 'usr/share/nginx/html/index.html': NGINX_INDEX };
+  if (repository === 'docker.io/library/httpd') return { 'usr/local/apache2/htdocs/index.html': '<html><body><h1>It works!</h1></body></html>\n' };
+  return {};
 }
 
 /**

@@ -126,27 +126,35 @@ function ReplicasView({ picked, onPick }: { picked: Pick | null; onPick: (p: Pic
   const workload = options.find((w) => workloadKey(w) === key) ?? null;
   return (
     <>
-      <div className="tl-toolbar">
-        <select
-          className="select tl-workload"
-          aria-label="Workload"
-          value={key ?? ''}
-          disabled={options.length === 0}
-          data-testid="replica-workload"
-          onChange={(e) => onPick({ key: e.target.value, under: selectedKey })}
-        >
-          {options.length === 0 ? <option value="">no workloads</option> : null}
-          {options.map((w) => (
-            <option key={workloadKey(w)} value={workloadKey(w)}>
-              {optionLabel(w)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChartSelect
+        label="Workload"
+        testId="replica-workload"
+        empty="no workloads"
+        value={key}
+        options={options.map((w) => ({ key: workloadKey(w), label: optionLabel(w) }))}
+        onChange={(k) => onPick({ key: k, under: selectedKey })}
+      />
       <div className="tl-body">
         <ReplicaChart workload={workload} />
       </div>
     </>
+  );
+}
+
+/** The select above a chart: which workload or traffic series it shows. */
+function ChartSelect(props: { label: string; testId: string; empty: string; value: string | null; options: readonly { key: string; label: string }[]; onChange: (key: string) => void }) {
+  const { options } = props;
+  return (
+    <div className="tl-toolbar">
+      <select className="select tl-workload" aria-label={props.label} value={props.value ?? ''} disabled={options.length === 0} data-testid={props.testId} onChange={(e) => props.onChange(e.target.value)}>
+        {options.length === 0 ? <option value="">{props.empty}</option> : null}
+        {options.map((o) => (
+          <option key={o.key} value={o.key}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 
@@ -165,23 +173,7 @@ function TrafficView({ picked, onPick }: { picked: Pick | null; onPick: (p: Pick
   const series = options.find((o) => o.key === key) ?? null;
   return (
     <>
-      <div className="tl-toolbar">
-        <select
-          className="select tl-workload"
-          aria-label="Service or client"
-          value={key ?? ''}
-          disabled={options.length === 0}
-          data-testid="traffic-series"
-          onChange={(e) => onPick({ key: e.target.value, under: selectedKey })}
-        >
-          {options.length === 0 ? <option value="">no traffic</option> : null}
-          {options.map((o) => (
-            <option key={o.key} value={o.key}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChartSelect label="Service or client" testId="traffic-series" empty="no traffic" value={key} options={options} onChange={(k) => onPick({ key: k, under: selectedKey })} />
       <div className="tl-body">
         <TrafficChart series={series} />
       </div>
