@@ -197,3 +197,62 @@ describe('container escape', () => {
     expect(output(run, 'logs escape-gvisor')).toContain('Linux 4.4.0 (runtime handler runsc)');
   });
 });
+
+describe('traffic from outside through a NodePort', () => {
+  const run = runScenario(scenario('nodeport-external-load'), { untilMs: 160_000 });
+  const { cluster } = run;
+  const killedAt = 60_000;
+  const seriesOf = (url: string) => {
+    const s = cluster.dataPlane.seriesOf(`outside/${encodeURIComponent(url)}`);
+    if (s === undefined) throw new Error(`no load to ${url}`);
+    return s;
+  };
+  const viaWorker1 = seriesOf('http://worker-1:30080/');
+  const viaWorker2 = seriesOf('http://worker-2:30080/');
+  /** What `load` (the list) printed at a moment. */
+  const listAt = (atMs: number): string => {
+    const r = run.records.find((x) => x.action === 'load' && x.command === '' && x.at >= atMs && x.at < atMs + 1_000);
+    if (r === undefined) throw new Error(`no load list at ${atMs} ms`);
+    return r.stdout;
+  };
+
+  it('reaches the Service through any node while every node is up', () => {
+    expect(output(run, 'get pods -l app=web -o wide').match(/ worker-\d /g)?.sort()).toEqual([' worker-1 ', ' worker-2 ', ' worker-3 ']);
+    expect(viaWorker1.total(41_000, killedAt)).toMatchObject({ requests: 19 * 20, ok: 19 * 20 });
+    expect(viaWorker2.total(41_000, killedAt)).toMatchObject({ requests: 19 * 20, ok: 19 * 20 });
+    expect(listAt(60_000)).toMatch(/http:\/\/worker-1:30080\/\s+20\/s\s+19s\s+200 requests, 200 ok \(100%\)/);
+    expect(output(run, '-s http://worker-1:30080/')).toContain('<h1>Welcome to nginx!</h1>');
+    // What came in from outside is the Service's traffic too.
+    expect(cluster.dataPlane.seriesOf('service/default/web')?.total(41_000, killedAt)).toMatchObject({ requests: 2 * 19 * 20, ok: 2 * 19 * 20 });
+  });
+
+  it('through the dead node, every request times out for as long as the laptop keeps sending to it', () => {
+    const after = viaWorker1.total(killedAt + 1_000, 150_000);
+    expect(after.requests).toBe(89 * 20);
+    expect(after.timeout).toBe(after.requests);
+    expect(listAt(80_000)).toMatch(/http:\/\/worker-1:30080\/\s+20\/s\s+39s\s+200 requests, 0 ok \(0%\), 200 failed: 200 timed out/);
+    expect(output(run, '-sS -m 5 http://worker-1:30080/')).toBe('curl: (28) Failed to connect to worker-1 port 30080 after 5000 ms: Timeout was reached\n');
+  });
+
+  it('through a live node, only the share kube-proxy sends to the dead node\'s pod fails, until the pod leaves the EndpointSlice', () => {
+    const failing = viaWorker2.since(killedAt).filter((x) => x.ok < x.requests).map((x) => x.t);
+    expect(failing[0]).toBeLessThanOrEqual(killedAt + 1_000);
+    // node-monitor-grace-period is 50 s; then the endpoints go NotReady and kube-proxy follows within a second.
+    const last = Math.max(...failing);
+    expect(last).toBeGreaterThanOrEqual(killedAt + 50_000);
+    expect(last).toBeLessThanOrEqual(killedAt + 55_000);
+    const window = viaWorker2.total(killedAt + 1_000, killedAt + 50_000);
+    expect(window.timeout / window.requests).toBeCloseTo(1 / 3, 1);
+    expect(window.ok + window.timeout).toBe(window.requests);
+    const healed = viaWorker2.total(last + 1_000, 160_000);
+    expect(healed.ok).toBe(healed.requests);
+    expect(listAt(150_000)).toMatch(/http:\/\/worker-2:30080\/\s+20\/s\s+109s\s+200 requests, 200 ok \(100%\)/);
+  });
+
+  it('load stop ends one load and the list shows what is left', () => {
+    expect(output(run, 'stop http://worker-1:30080/')).toBe('stopped the load to http://worker-1:30080/\n');
+    expect(viaWorker1.since(151_000)).toEqual([]);
+    expect(listAt(151_000).split('\n').filter((l) => l.startsWith('http'))).toHaveLength(1);
+    expect(viaWorker2.total(151_000, 160_000).requests).toBe(9 * 20);
+  });
+});

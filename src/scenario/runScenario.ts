@@ -45,7 +45,7 @@ export function runScenario(scenario: Scenario, options: { untilMs?: number; see
     }
     // `-f -` with no stdin of its own reads the scenario's manifests.
     const result =
-      action.kind === 'etcdctl' || action.kind === 'curl'
+      action.kind === 'etcdctl' || action.kind === 'curl' || action.kind === 'load'
         ? session.run({ kind: action.kind, command: action.command })
         : session.run({ kind: 'kubectl', command: action.command, files, stdin: action.stdin ?? scenario.manifests });
     records.push({ at, action: action.kind, command: action.command, ...result });
@@ -60,7 +60,7 @@ export function formatTranscript(run: RunResult, formatTime: (ms: number) => str
   let out = '';
   for (const r of run.records) {
     if (r.action === 'fault') out += `[${formatTime(r.at)}] ! ${r.command}\n`;
-    else out += `[${formatTime(r.at)}] $ ${r.action} ${r.command}\n${r.stdout}${r.stderr}`;
+    else out += `[${formatTime(r.at)}] $ ${r.action}${r.command === '' ? '' : ` ${r.command}`}\n${r.stdout}${r.stderr}`;
   }
   return out;
 }

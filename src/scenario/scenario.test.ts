@@ -67,7 +67,7 @@ describe('parseScenario', () => {
     ['a fault on a host that does not exist', 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: x }\nactions:\n  - { at: 1s, fault: { kill: worker-9 } }\n', 's.yaml:5:24: actions[0].fault.kill: no host or zone named "worker-9" in this cluster'],
     ['a partition naming an unknown zone', 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: x }\nactions:\n  - { at: 1s, fault: { partition: [[zone-a], [zone-c]] } }\n', 's.yaml:5:47: actions[0].fault.partition[1][0]: no host or zone named "zone-c" in this cluster'],
     ['an unknown fault', 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: x }\nactions:\n  - { at: 1s, fault: { explode: worker-1 } }\n', 's.yaml:5:24: actions[0].fault.explode: unknown field "explode": expected one of kill, restart, isolate, partition, heal, loss, latency, duplicate, reorder'],
-    ['an action that does nothing', 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: x }\nactions:\n  - { at: 1s }\n', 's.yaml:5:5: actions[0]: needs one of the fields kubectl, etcdctl, curl, fault'],
+    ['an action that does nothing', 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: x }\nactions:\n  - { at: 1s }\n', 's.yaml:5:5: actions[0]: needs one of the fields kubectl, etcdctl, curl, load, fault'],
     ['too many masters', 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata: { name: x }\ncluster:\n  zones: [a]\n  masters: { count: 9 }\n  workers: { count: 1 }\n', 's.yaml:6:14: cluster.masters.count: must be a whole number from 1 to 7, got 9'],
     ['a YAML indentation slip', 'apiVersion: kubeplay/v1\nkind: Scenario\nmetadata:\n  name: x\n   description: y\n', 's.yaml:5:4: this line is indented deeper'],
   ])('points at %s', (_what, text, expected) => {

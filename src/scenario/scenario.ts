@@ -12,6 +12,7 @@ export type ScenarioAction =
   | { readonly atMs: number; readonly kind: 'kubectl'; readonly command: string; readonly stdin?: string }
   | { readonly atMs: number; readonly kind: 'etcdctl'; readonly command: string }
   | { readonly atMs: number; readonly kind: 'curl'; readonly command: string }
+  | { readonly atMs: number; readonly kind: 'load'; readonly command: string }
   | { readonly atMs: number; readonly kind: 'fault'; readonly fault: Fault };
 
 export interface Scenario {
@@ -48,7 +49,7 @@ interface RawScenario {
   settings?: { etcdHeartbeatInterval?: string; etcdElectionTimeout?: string; etcdRequestTimeout?: string };
   manifests?: string;
   files?: Record<string, string>;
-  actions?: ({ at: string | 0 } & ({ kubectl: string; stdin?: string } | { etcdctl: string } | { curl: string } | { fault: RawFault }))[];
+  actions?: ({ at: string | 0 } & ({ kubectl: string; stdin?: string } | { etcdctl: string } | { curl: string } | { load: string } | { fault: RawFault }))[];
 }
 
 type RawFault = Exclude<Fault, { latency: unknown }> | { latency: { between: [string, string]; delay: string } };
@@ -110,6 +111,7 @@ export function parseScenario(text: string): ScenarioResult {
     if ('kubectl' in a) actions.push({ atMs, kind: 'kubectl', command: a.kubectl, ...(a.stdin === undefined ? {} : { stdin: a.stdin }) });
     else if ('etcdctl' in a) actions.push({ atMs, kind: 'etcdctl', command: a.etcdctl });
     else if ('curl' in a) actions.push({ atMs, kind: 'curl', command: a.curl });
+    else if ('load' in a) actions.push({ atMs, kind: 'load', command: a.load });
     else {
       const fault = toFault(a.fault, ['actions', i, 'fault'], duration);
       for (const [path, target] of faultTargets(fault, ['actions', i, 'fault'])) {

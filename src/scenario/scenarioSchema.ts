@@ -111,6 +111,6 @@ export const SCENARIO_SCHEMA: JsonSchema = {
       additionalProperties: { type: 'string' },
       description: 'Files by name (web.yaml: |) that `kubectl apply|create|delete -f web.yaml` reads.',
     },
-    actions: { type: 'array', items: { oneOf: [action('kubectl', { stdin: { type: 'string' } }), action('etcdctl'), action('curl'), action('fault')] } },
+    actions: { type: 'array', items: { oneOf: [action('kubectl', { stdin: { type: 'string' } }), action('etcdctl'), action('curl'), action('load'), action('fault')] } },
   },
 };

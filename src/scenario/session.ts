@@ -7,6 +7,7 @@ import { runEtcdctl } from '../kubectl/etcdctl/etcdctl';
 import type { CommandResult, EtcdctlEnv } from '../kubectl/etcdctl/etcdctlEnv';
 import type { ExplainSchemas } from '../kubectl/explain';
 import { runKubectl } from '../kubectl/kubectl';
+import { runLoad } from '../kubectl/load';
 import type { KubectlEnv } from '../kubectl/kubectlEnv';
 
 /** The learner's machine: outside the cluster, so partitions never cut it off. */
@@ -25,7 +26,9 @@ export type Command =
   | { readonly kind: 'fault'; readonly fault: Fault }
   | { readonly kind: 'crashContainer'; readonly namespace: string; readonly pod: string; readonly container?: string }
   /** curl on the learner's laptop: reaches the cluster from outside (a node's NodePort). */
-  | { readonly kind: 'curl'; readonly command: string };
+  | { readonly kind: 'curl'; readonly command: string }
+  /** Steady requests from the learner's laptop until stopped (`load http://worker-1:30080/ --rate 20`). */
+  | { readonly kind: 'load'; readonly command: string };
 
 /**
  * A cluster with a console beside it: kubectl (one context per master plus the load
@@ -89,6 +92,8 @@ export class Session {
         this.world.runUntil(this.world.now);
         return result;
       }
+      case 'load':
+        return runLoad(this.world, this.cluster.dataPlane, CONSOLE_HOST, command.command);
       case 'kubectl':
         this.files.clear();
         for (const [name, text] of Object.entries(command.files ?? {})) this.files.set(name, text);

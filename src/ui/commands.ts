@@ -56,6 +56,7 @@ export function actionFor(line: string, store: AppStore): SessionAction | { erro
   }
   if (first === 'etcdctl') return { type: 'etcdctl', command: rest };
   if (first === 'curl') return { type: 'curl', command: rest };
+  if (first === 'load') return { type: 'load', command: rest };
   if (first === 'help') return { error: HELP, help: true };
   if (first === 'images') return { error: imagesHelp(rest), help: true };
   if (first === 'crash') return parseCrash(rest);
@@ -127,6 +128,8 @@ export function commandLine(action: SessionAction): string {
       return `etcdctl ${action.command}`;
     case 'curl':
       return `curl ${action.command}`;
+    case 'load':
+      return action.command === '' ? 'load' : `load ${action.command}`;
     case 'fault':
       return faultCommand(action.fault);
     case 'crashContainer':
@@ -147,6 +150,8 @@ const HELP = `This console runs:
                           (-f NAME reads the editor tab NAME; --context master-3 talks to one master)
   etcdctl ...             member list, endpoint status --cluster -w table, get / --prefix --keys-only …
   curl [-s] [-m SECS] URL  from this laptop, outside the cluster: http://worker-1:30080/ (a NodePort)
+  load URL [--rate N]     keep sending N requests/s from this laptop (see the Traffic chart);
+                          load lists them, load stop [URL] ends them
 ${FAULT_HELP}
   images [NAME]           the images pods can run here, and what each does
   clear (or Ctrl+L)       clear the console

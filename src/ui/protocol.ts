@@ -21,7 +21,9 @@ export type SessionAction =
   /** Pod-level faults the map offers: crash (kill the main process of) a container. */
   | { readonly type: 'crashContainer'; readonly namespace: string; readonly pod: string; readonly container?: string }
   /** curl from the learner's laptop, outside the cluster (a node's NodePort). */
-  | { readonly type: 'curl'; readonly command: string };
+  | { readonly type: 'curl'; readonly command: string }
+  /** A steady load from the learner's laptop (`load URL --rate N`, `load stop`). */
+  | { readonly type: 'load'; readonly command: string };
 
 export type TimeAction =
   | { readonly type: 'play' }

@@ -12,6 +12,8 @@ const SESSION: SavedSession = {
     { atMs: 9_000, action: { type: 'speed', speed: 100 } },
     { atMs: 20_000, action: { type: 'fault', fault: { kill: 'worker-2' } } },
     { atMs: 21_000, action: { type: 'crashContainer', namespace: 'default', pod: 'web-1' } },
+    { atMs: 22_000, action: { type: 'curl', command: '-s http://worker-1:30080/' } },
+    { atMs: 22_000, action: { type: 'load', command: 'http://worker-1:30080/ --rate 20' } },
   ],
   untilMs: 60_000,
 };
@@ -38,6 +40,7 @@ describe('the saved session', () => {
       bad({ log: [{ atMs: 5, action: { type: 'eval', code: 'alert(1)' } }] }),
       bad({ log: [{ atMs: 5, action: { type: 'fault', fault: { kill: 'a', restart: 'b' } } }] }),
       bad({ log: [{ atMs: 5, action: { type: 'kubectl', command: 'get pods', files: { a: 1 } } }] }),
+      bad({ log: [{ atMs: 5, action: { type: 'load', command: { rate: 20 } } }] }),
       bad({ log: [SESSION.log[2], SESSION.log[0]] }), // out of time order
     ]) {
       expect(parseSavedSession(raw), String(raw)).toBeNull();

@@ -54,6 +54,7 @@ function isAction(a: unknown): boolean {
       return isStr(a.command) && optional(a.stdin, isStr) && optional(a.files, (f) => isObj(f) && Object.values(f).every(isStr));
     case 'etcdctl':
     case 'curl':
+    case 'load':
       return isStr(a.command);
     case 'fault':
       // The engine checks the fault's targets when it runs it, as it does for one typed live.

@@ -59,7 +59,9 @@ type Answer = { readonly kind: 'ok'; readonly okShare: number; readonly containe
 
 interface Source {
   readonly id: string;
-  readonly container: ContainerRecord;
+  /** The container sending; none for a load from outside the cluster (the learner's laptop). */
+  readonly container?: ContainerRecord;
+  /** The sender's host: the container's node, or the laptop. */
   readonly node: string;
   readonly client: Client;
   readonly app: AppBehaviour;
@@ -71,8 +73,19 @@ interface Source {
   second: Tally;
   /** A one-shot tool that has sent its request (and maybe waits for a time-out). */
   fired: boolean;
-  /** The keys of the series this source's requests count towards, last seen. */
-  workload?: string;
+  /** The series this source's requests count towards as a client ("client/default/deployment/loadgen", "outside/…"). */
+  seriesKey?: string;
+}
+
+/** A load from the learner's laptop: requests at a steady rate to a URL, from outside the cluster, until stopped. */
+export interface ExternalLoad {
+  /** As typed, normalised: "http://worker-1:30080/". */
+  readonly url: string;
+  readonly rps: number;
+  /** Virtual ms it started at. */
+  readonly startedAt: number;
+  /** The series its requests count towards ("outside/<url, encoded>"). */
+  readonly seriesKey: string;
 }
 
 /**
@@ -138,7 +151,51 @@ export class DataPlane {
    */
   externalRequest(host: string, target: string, port: number, path: string): { result: RequestResult; service?: ServiceEntry } {
     this.sync();
-    return this.single({ node: host, ip: EXTERNAL_CLIENT_IP, external: true }, target, port, path);
+    return this.single(outsidePeer(host), target, port, path);
+  }
+
+  /**
+   * Starts sending `rps` requests a second from outside the cluster (the laptop `fromHost`) to
+   * host:port/path, as a load tool on the learner's machine would, until stopped: through a
+   * node's NodePort, the way outside traffic enters a cluster. A load to the same URL is replaced.
+   */
+  startLoad(fromHost: string, target: { host: string; port: number; path: string }, rps: number): ExternalLoad {
+    const url = loadUrl(target);
+    const id = `outside:${url}`;
+    this.sources.delete(id);
+    const seriesKey = `outside/${encodeURIComponent(url)}`;
+    this.sources.set(id, {
+      id,
+      node: fromHost,
+      client: { host: target.host, port: target.port, path: target.path, rps },
+      app: {},
+      startedAt: this.world.now,
+      credit: 0,
+      okCarry: 0,
+      secondAt: second(this.world.now),
+      second: emptyTally(),
+      fired: false,
+      seriesKey,
+    });
+    this.startTicking();
+    return { url, rps, startedAt: this.world.now, seriesKey };
+  }
+
+  /** Stops the load to `url` (every load from outside when undefined); says which stopped. */
+  stopLoad(url?: string): ExternalLoad[] {
+    const stopped = this.loads().filter((l) => url === undefined || l.url === url);
+    for (const l of stopped) this.sources.delete(`outside:${l.url}`);
+    return stopped;
+  }
+
+  /** The loads running from outside, oldest first. */
+  loads(): ExternalLoad[] {
+    const out: ExternalLoad[] = [];
+    for (const s of this.sources.values()) {
+      if (s.container !== undefined) continue;
+      out.push({ url: loadUrl({ host: s.client.host, port: s.client.port, path: s.client.path ?? '/' }), rps: s.client.rps, startedAt: s.startedAt, seriesKey: s.seriesKey ?? '' });
+    }
+    return out.sort((a, b) => a.startedAt - b.startedAt);
   }
 
   private net(): Network {
@@ -170,7 +227,7 @@ export class DataPlane {
     this.sync();
     this.memo = new Map();
     for (const s of [...this.sources.values()]) {
-      if (s.container.finishedAt !== undefined || !this.net().isAlive(s.node)) {
+      if (s.container !== undefined && (s.container.finishedAt !== undefined || !this.net().isAlive(s.node))) {
         this.flushSecond(s, true);
         this.sources.delete(s.id);
         continue;
@@ -217,7 +274,7 @@ export class DataPlane {
   // ---- clients ----
 
   private drive(s: Source): void {
-    if (s.app.oneShot !== undefined && s.container.program.loop === undefined) {
+    if (s.app.oneShot !== undefined && s.container?.program.loop === undefined) {
       if (!s.fired) this.oneShot(s);
       return;
     }
@@ -230,7 +287,7 @@ export class DataPlane {
     if (s.app.oneShot !== undefined) {
       // A loop of wget/curl: each run prints what it got.
       const rt = this.runtimes.get(s.node);
-      for (let i = 0; i < n; i++) for (const line of this.runTool(s, from).lines) rt?.appendLog(s.container.id, line);
+      for (let i = 0; i < n; i++) for (const line of this.runTool(s, from).lines) if (s.container !== undefined) rt?.appendLog(s.container.id, line);
       return;
     }
     const { tally, service } = this.send(from, s.client.host, s.client.port, n, s);
@@ -244,10 +301,7 @@ export class DataPlane {
     const at = second(this.world.now);
     if (!final && at === s.secondAt) return;
     const t = s.second;
-    if (t.requests > 0) {
-      const rt = this.runtimes.get(s.node);
-      rt?.appendLog(s.container.id, summaryLine(s.client, t));
-    }
+    if (t.requests > 0 && s.container !== undefined) this.runtimes.get(s.node)?.appendLog(s.container.id, summaryLine(s.client, t));
     s.secondAt = at;
     s.second = emptyTally();
   }
@@ -258,7 +312,7 @@ export class DataPlane {
     const from = this.peerOfContainer(s);
     const { code, waitMs, lines } = this.runTool(s, from);
     const rt = this.runtimes.get(s.node);
-    const id = s.container.id;
+    const id = s.container?.id ?? '';
     const end = (): void => {
       for (const line of lines) rt?.appendLog(id, line);
       rt?.finish(id, code);
@@ -299,8 +353,8 @@ export class DataPlane {
   private count(s: Source, tally: Tally, service: ServiceEntry | undefined): void {
     const t = second(this.world.now);
     if (service !== undefined) this.seriesFor(`service/${service.namespace}/${service.name}`).add(t, tally);
-    s.workload ??= this.workloadOf(s);
-    this.seriesFor(`client/${s.workload}`).add(t, tally);
+    s.seriesKey ??= `client/${this.workloadOf(s.container?.podUid ?? '')}`;
+    this.seriesFor(s.seriesKey).add(t, tally);
   }
 
   private seriesFor(key: string): TrafficSeries {
@@ -310,9 +364,9 @@ export class DataPlane {
   }
 
   /** "default/deployment/loadgen": the workload that owns the client's pod (a bare pod is its own). */
-  private workloadOf(s: Source): string {
-    const pod = this.podsByUid.get(s.container.podUid);
-    if (pod === undefined) return `unknown/pod/${s.container.podUid}`;
+  private workloadOf(podUid: string): string {
+    const pod = this.podsByUid.get(podUid);
+    if (pod === undefined) return `unknown/pod/${podUid}`;
     const ns = pod.metadata.namespace ?? 'default';
     const owner = pod.metadata.ownerReferences?.find((o) => o.controller === true);
     if (owner === undefined) return `${ns}/pod/${pod.metadata.name ?? ''}`;
@@ -325,7 +379,7 @@ export class DataPlane {
   }
 
   private peerOfContainer(s: Source): Peer {
-    return this.peerOf(s.node, s.container.podUid);
+    return s.container === undefined ? outsidePeer(s.node) : this.peerOf(s.node, s.container.podUid);
   }
 
   /** A pod on a node, as a sender: its address, namespace and labels (what DNS search and policy go by). */
@@ -555,12 +609,27 @@ export class DataPlane {
   }
 }
 
+/** The learner's laptop as a sender: outside the cluster, at the documentation address. */
+function outsidePeer(host: string): Peer {
+  return { node: host, ip: EXTERNAL_CLIENT_IP, external: true };
+}
+
+/** "http://worker-1:30080/": a load's URL as the list shows it (the port only when it is not 80). */
+export function loadUrl(t: { host: string; port: number; path: string }): string {
+  return `http://${t.host}${t.port === 80 ? '' : `:${t.port}`}${t.path === '' ? '/' : t.path}`;
+}
+
 /** The load generator's line for one second of requests. */
 function summaryLine(client: Client, t: Tally): string {
+  const target = loadUrl({ host: client.host, port: client.port, path: client.path ?? '/' });
+  return `${target}: ${tallyText(t)}`;
+}
+
+/** "20 requests, 20 ok (100%)"; with failures, how many failed and why. */
+export function tallyText(t: Tally): string {
   const failed = t.requests - t.ok;
-  const pct = Math.round((100 * t.ok) / t.requests);
-  const target = `http://${client.host}${client.port === 80 ? '' : `:${client.port}`}${client.path ?? '/'}`;
-  if (failed === 0) return `${target}: ${t.requests} requests, ${t.ok} ok (100%)`;
+  const pct = t.requests === 0 ? 0 : Math.round((100 * t.ok) / t.requests);
+  if (failed === 0) return `${t.requests} requests, ${t.ok} ok (100%)`;
   const why = (
     [
       ['dns', 'name not resolved'],
@@ -572,7 +641,7 @@ function summaryLine(client: Client, t: Tally): string {
     .filter(([k]) => t[k] > 0)
     .map(([k, text]) => `${t[k]} ${text}`)
     .join(', ');
-  return `${target}: ${t.requests} requests, ${t.ok} ok (${pct}%), ${failed} failed: ${why}`;
+  return `${t.requests} requests, ${t.ok} ok (${pct}%), ${failed} failed: ${why}`;
 }
 
 function second(ms: number): number {

@@ -121,7 +121,8 @@ function positiveNumber(text: string): number | undefined {
  */
 export function parseUrl(text: string): { host: string; port: number; path: string } | undefined {
   const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?(\S*)$/.exec(text);
-  if (m === null) return undefined;
+  // Another scheme (ftp://), or http:// with no host, is not a URL these tools reach.
+  if (m === null || (m[1] === undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(text))) return undefined;
   const [, scheme = 'http', host = '', port, rest = ''] = m;
   return { host, port: port !== undefined ? Number(port) : scheme === 'https' ? 443 : 80, path: rest.startsWith('/') ? rest : `/${rest}` };
 }

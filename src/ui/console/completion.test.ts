@@ -25,11 +25,19 @@ const complete = (line: string) => completeLine(line, line.length, source);
 
 describe('completeLine', () => {
   it('completes the first word from the commands the console runs', () => {
-    expect(complete('')).toEqual({ from: 0, candidates: ['clear', 'crash', 'etcdctl', 'heal', 'help', 'isolate', 'k', 'kill', 'kubectl', 'partition', 'restart', 'ssh'] });
+    expect(complete('')).toEqual({ from: 0, candidates: ['clear', 'crash', 'curl', 'etcdctl', 'heal', 'help', 'images', 'isolate', 'k', 'kill', 'kubectl', 'load', 'partition', 'restart', 'ssh'] });
     expect(complete('ku')).toEqual({ from: 0, candidates: ['kubectl'] });
     expect(complete('k').candidates).toEqual(['k', 'kill', 'kubectl']);
     expect(complete('  etc')).toEqual({ from: 2, candidates: ['etcdctl'] });
     expect(complete('crash ').candidates).toEqual(['pod']);
+  });
+
+  it('starts a URL to a node for curl and load, which reach the cluster from outside through a NodePort', () => {
+    expect(complete('curl http://w').candidates).toEqual(['http://worker-1:', 'http://worker-2:', 'http://worker-3:']);
+    expect(complete('load ').candidates).toContain('stop');
+    expect(complete('load http://master-1').candidates).toEqual(['http://master-1:']);
+    expect(complete('load http://worker-1:30080/ --r').candidates).toEqual(['--rate']);
+    expect(complete('load stop ').candidates).toEqual([]);
   });
 
   it('completes kubectl commands and subcommands', () => {

@@ -29,7 +29,7 @@ interface Options {
 
 const NONE: Options = { options: [] };
 
-const FIRST_WORDS = ['clear', 'crash', 'etcdctl', 'heal', 'help', 'isolate', 'k', 'kill', 'kubectl', 'partition', 'restart', 'ssh'];
+const FIRST_WORDS = ['clear', 'crash', 'curl', 'etcdctl', 'heal', 'help', 'images', 'isolate', 'k', 'kill', 'kubectl', 'load', 'partition', 'restart', 'ssh'];
 
 const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = {
   rollout: ['history', 'pause', 'restart', 'resume', 'status', 'undo'],
@@ -344,9 +344,20 @@ function completeFault(verb: string, args: readonly string[], word: string, sour
       return { options: sshWords(args.length, source) };
     case 'crash':
       return { options: crashWords(args, source) };
+    case 'curl':
+      // From outside, a node is the way in: its name and a NodePort.
+      return { options: nodeUrls(source) };
+    case 'load':
+      if (args.length === 0) return { options: ['stop', ...nodeUrls(source)] };
+      return args[0] === 'stop' ? NONE : { options: ['--rate'] };
     default:
       return NONE;
   }
+}
+
+/** "http://worker-1:" for every node: the start of a URL to a NodePort. */
+function nodeUrls(source: CompletionSource): string[] {
+  return source.nodes().map((n) => `http://${n}:`);
 }
 
 /** `crash pod [-n NS] NAME [-c CONTAINER]`. */

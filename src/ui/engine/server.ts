@@ -156,7 +156,7 @@ export class EngineServer {
         }
         r.next++;
         const a = entry.action;
-        if (a.type === 'kubectl' || a.type === 'etcdctl' || a.type === 'fault' || a.type === 'crashContainer' || a.type === 'curl') {
+        if (a.type === 'kubectl' || a.type === 'etcdctl' || a.type === 'fault' || a.type === 'crashContainer' || a.type === 'curl' || a.type === 'load') {
           try {
             this.session.run(toCommand(a));
           } catch {
@@ -517,6 +517,7 @@ export function toCommand(action: SessionAction): Command {
       return { kind: 'kubectl', command: action.command, ...(action.stdin === undefined ? {} : { stdin: action.stdin }), ...(action.files === undefined ? {} : { files: action.files }) };
     case 'etcdctl':
     case 'curl':
+    case 'load':
       return { kind: action.type, command: action.command };
     case 'fault':
       return { kind: 'fault', fault: action.fault };

@@ -26,10 +26,14 @@ describe('series', () => {
     expect(seriesOption('service/default/web')).toEqual({ key: 'service/default/web', kind: 'service', label: 'Service default/web', name: 'web' });
     expect(seriesOption('client/default/deployment/loadgen')?.label).toBe('Client deployment/loadgen');
     expect(seriesOption('client/shop/pod/check')?.label).toBe('Client pod/check (shop)');
+    expect(seriesOption(`outside/${encodeURIComponent('http://worker-1:30080/')}`)).toMatchObject({ kind: 'outside', label: 'From outside http://worker-1:30080/', name: 'worker-1:30080' });
+    expect(seriesOption('outside/%E0%A4%A')).toBeNull();
     expect(seriesOption('something/else')).toBeNull();
   });
 
+  const outside = `outside/${encodeURIComponent('http://worker-1:30080/')}`;
   const traffic = {
+    [outside]: [second(1_000, 50)],
     'client/default/deployment/loadgen': [second(1_000, 30)],
     'service/default/web': [second(1_000, 10)],
     'service/default/db': [second(1_000, 20)],
@@ -37,8 +41,8 @@ describe('series', () => {
   };
   const options = seriesOptions(traffic);
 
-  it('lists Services first, each kind by name, and only series with samples', () => {
-    expect(options.map((o) => o.key)).toEqual(['service/default/db', 'service/default/web', 'client/default/deployment/loadgen']);
+  it('lists Services first, then clients, then loads from outside, each kind by name, and only series with samples', () => {
+    expect(options.map((o) => o.key)).toEqual(['service/default/db', 'service/default/web', 'client/default/deployment/loadgen', outside]);
   });
 
   it('charts the pick, else the selected object’s series, else the busiest Service', () => {
@@ -53,6 +57,8 @@ describe('series', () => {
   it('falls back to the busiest client when no request went through a Service', () => {
     const direct = { 'client/default/pod/a': [second(0, 1)], 'client/default/pod/b': [second(0, 2)] };
     expect(chooseSeries(seriesOptions(direct), direct, null, null)).toBe('client/default/pod/b');
+    const fromOutside = { [outside]: [second(0, 1)] };
+    expect(chooseSeries(seriesOptions(fromOutside), fromOutside, null, null)).toBe(outside);
   });
 });
 

@@ -19,16 +19,17 @@ export const OUTCOMES: readonly { readonly key: Outcome; readonly label: string 
 /** A traffic series as the select names it. */
 export interface SeriesOption {
   readonly key: string;
-  readonly kind: 'service' | 'client';
-  /** "Service default/web", "Client deployment/loadgen". */
+  readonly kind: 'service' | 'client' | 'outside';
+  /** "Service default/web", "Client deployment/loadgen", "From outside http://worker-1:30080/". */
   readonly label: string;
-  /** The object's own name, for the summary: "web". */
+  /** The object's own name, for the summary: "web" (for a load from outside, where it enters: "worker-1:30080"). */
   readonly name: string;
 }
 
 /**
- * Reads a series key: "service/<ns>/<name>" (requests through a Service) or
- * "client/<ns>/<kind>/<name>" (all a client workload sent); null for anything else.
+ * Reads a series key: "service/<ns>/<name>" (requests through a Service),
+ * "client/<ns>/<kind>/<name>" (all a client workload sent) or "outside/<URL, encoded>" (a load
+ * from the learner's laptop); null for anything else.
  */
 export function seriesOption(key: string): SeriesOption | null {
   const parts = key.split('/');
@@ -41,17 +42,29 @@ export function seriesOption(key: string): SeriesOption | null {
     // As kubectl writes TYPE/NAME; the namespace only when it is not the default one.
     return { key, kind: 'client', label: `Client ${kind}/${name}${ns === 'default' ? '' : ` (${ns})`}`, name };
   }
+  if (parts[0] === 'outside' && parts.length === 2) {
+    let url: string;
+    try {
+      url = decodeURIComponent(parts[1] as string);
+    } catch {
+      return null;
+    }
+    // The summary's short name: where it enters, "worker-1:30080" (the path when it is not /).
+    return { key, kind: 'outside', label: `From outside ${url}`, name: url.replace(/^https?:\/\//, '').replace(/\/$/, '') };
+  }
   return null;
 }
 
-/** Every series with traffic: Services first, then clients, each by label. */
+const KIND_ORDER: Readonly<Record<SeriesOption['kind'], number>> = { service: 0, client: 1, outside: 2 };
+
+/** Every series with traffic: Services first, then clients, then loads from outside, each by label. */
 export function seriesOptions(traffic: Readonly<Record<string, readonly TrafficSample[]>>): SeriesOption[] {
   const out: SeriesOption[] = [];
   for (const [key, samples] of Object.entries(traffic)) {
     const o = samples.length === 0 ? null : seriesOption(key);
     if (o !== null) out.push(o);
   }
-  return out.sort((a, b) => (a.kind === b.kind ? a.label.localeCompare(b.label) : a.kind === 'service' ? -1 : 1));
+  return out.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.label.localeCompare(b.label));
 }
 
 /** The series of a selected object: a Service's own, or what a workload (or bare pod) sent as a client. */
@@ -61,7 +74,8 @@ export function seriesKeyOf(ref: ObjectRef): string {
 
 /**
  * Which series to chart: the learner's pick in the select, else the selected object's series
- * if it has traffic, else the busiest Service (most requests kept), else the busiest client.
+ * if it has traffic, else the busiest Service (most requests kept), else the busiest client,
+ * else the busiest load from outside.
  */
 export function chooseSeries(options: readonly SeriesOption[], traffic: Readonly<Record<string, readonly TrafficSample[]>>, selected: ObjectRef | null, picked: string | null): string | null {
   const has = (key: string) => options.some((o) => o.key === key);
@@ -77,7 +91,7 @@ export function chooseSeries(options: readonly SeriesOption[], traffic: Readonly
     }
     return best;
   };
-  return (busiest('service') ?? busiest('client'))?.key ?? null;
+  return (busiest('service') ?? busiest('client') ?? busiest('outside'))?.key ?? null;
 }
 
 function totalRequests(samples: readonly TrafficSample[]): number {
