@@ -10,8 +10,9 @@ import { storedObjects } from '../testing/clusterHarness';
  * kubelets stopped, zones partitioned, hosts isolated), then everything healed. Checked after
  * every virtual second: a pod's node never changes once bound, no pod runs on two nodes, and a
  * StatefulSet's pod name never runs twice at once. Checked at the end: every workload is back to
- * its desired count, all ready, nothing left terminating, and no container runs for a pod the
- * API no longer has.
+ * its desired count, all ready, nothing left terminating, no container runs for a pod the API no
+ * longer has, and a load from outside through a node's NodePort (sending all along) gets every
+ * request answered again: the data plane has caught up with the healed cluster.
  */
 
 type Obj = Record<string, unknown>;
@@ -35,6 +36,12 @@ const WORKLOADS: KubeObject[] = [
     spec: { replicas: 5, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { tolerations: QUICK_EVICTION, containers: [{ name: 'nginx', image: 'nginx:1.27' }] } } },
   },
   {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 80, nodePort: 30080 }] },
+  },
+  {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     metadata: { name: 'db', namespace: 'default' },
@@ -49,6 +56,9 @@ const WORKLOADS: KubeObject[] = [
 ];
 
 const FAULT_PHASE_MS = 180_000;
+/** The load from outside, requests a second, and the settled span in which all of them must succeed. */
+const LOAD_RPS = 5;
+const TRAFFIC_CHECK_MS = 60_000;
 const SETTLE_MS = 480_000;
 
 export function runClusterFuzz(seed: number, options: { log?: (line: string) => void } = {}): ClusterFuzzResult {
@@ -61,6 +71,9 @@ export function runClusterFuzz(seed: number, options: { log?: (line: string) => 
   world.runUntil(20_000);
   for (const w of WORKLOADS) client.request({ verb: 'create', body: w }, (r) => r.ok && r.result.ok ? undefined : log(`create ${w.kind} failed`));
   world.runUntil(60_000);
+  // Traffic from outside through a NodePort, all along: requests fail while the faults go on,
+  // and once everything is healed and settled every one of them must succeed again.
+  const load = cluster.dataPlane.startLoad('console', { host: 'worker-1', port: 30080, path: '/' }, LOAD_RPS);
 
   const violations: string[] = [];
   const boundTo = new Map<string, string>();
@@ -170,6 +183,10 @@ export function runClusterFuzz(seed: number, options: { log?: (line: string) => 
     check();
   }
   violations.push(...converged(cluster, workers.length).map((v) => `${fmt(world.now)} ${v}`));
+  const last = cluster.dataPlane.seriesOf(load.seriesKey)?.total(world.now - TRAFFIC_CHECK_MS, world.now);
+  if (last === undefined || last.requests !== (LOAD_RPS * TRAFFIC_CHECK_MS) / 1000 || last.ok !== last.requests) {
+    violations.push(`${fmt(world.now)} the load through worker-1:30080 in the last ${TRAFFIC_CHECK_MS / 1000} s: ${JSON.stringify(last)}, want every request ok`);
+  }
   return { seed, violations, faults, podsCreated: names.size };
 }
 
