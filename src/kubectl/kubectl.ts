@@ -89,8 +89,9 @@ export function runKubectl(env: KubectlEnv, line: string, stdin: string | undefi
   run(env, rest, { ...parsed.flags, warnings }, stdin, (r) => done(withWarnings(r, warnings)), parsed.afterDashes);
 }
 
-/** The API server's warnings, as kubectl writes them to stderr ahead of everything else it says there. */
+/** The API server's warnings, as kubectl writes them to stderr as each answer arrives: ahead of everything else it says. */
 function withWarnings(r: KubectlResult, warnings: readonly string[]): KubectlResult {
   if (warnings.length === 0) return r;
-  return { ...r, stderr: `${warnings.map((w) => `Warning: ${w}\n`).join('')}${r.stderr}` };
+  const text = warnings.map((w) => `Warning: ${w}\n`).join('');
+  return { ...r, stderr: `${text}${r.stderr}`, stderrFirst: text.length + (r.stderrFirst ?? 0) };
 }

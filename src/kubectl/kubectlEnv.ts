@@ -6,6 +6,11 @@ export interface KubectlResult {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /**
+   * How much of the start of stderr was written before anything on stdout (kubectl's warnings
+   * come first): a console shows that part, then stdout, then the rest of stderr.
+   */
+  readonly stderrFirst?: number;
 }
 
 /** Where kubectl runs: the world (for AGE), and one API client per context. */

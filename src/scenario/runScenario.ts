@@ -1,6 +1,7 @@
 import type { Cluster } from '../engine/cluster';
 import { describeFault } from '../engine/faults';
 import explainSchemas from '../generated/kubernetes-schemas.full.json';
+import { terminalOrder } from '../kubectl/etcdctl/etcdctlEnv';
 import type { Scenario, ScenarioAction } from './scenario';
 import { Session } from './session';
 
@@ -14,6 +15,8 @@ export interface ActionRecord {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** How much of stderr came before stdout (kubectl's warnings). */
+  readonly stderrFirst?: number;
 }
 
 export interface RunResult {
@@ -60,7 +63,10 @@ export function formatTranscript(run: RunResult, formatTime: (ms: number) => str
   let out = '';
   for (const r of run.records) {
     if (r.action === 'fault') out += `[${formatTime(r.at)}] ! ${r.command}\n`;
-    else out += `[${formatTime(r.at)}] $ ${r.action}${r.command === '' ? '' : ` ${r.command}`}\n${r.stdout}${r.stderr}`;
+    else {
+      const { ahead, stdout, rest } = terminalOrder(r);
+      out += `[${formatTime(r.at)}] $ ${r.action}${r.command === '' ? '' : ` ${r.command}`}\n${ahead}${stdout}${rest}`;
+    }
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { terminalOrder } from '../kubectl/etcdctl/etcdctlEnv';
 import { imagesHelp } from './console/imagesHelp';
 import type { EngineClient } from './engineClient';
 import { FAULT_HELP, faultCommand, parseFaultCommand } from './faultCommand';
@@ -139,8 +140,10 @@ export function commandLine(action: SessionAction): string {
 
 function printOutcome(store: AppStore, outcome: ActionOutcome): void {
   const lines: { kind: 'stdout' | 'stderr'; text: string }[] = [];
+  const { ahead, rest } = terminalOrder(outcome);
+  if (ahead !== '') lines.push({ kind: 'stderr', text: ahead.replace(/\n$/, '') });
   if (outcome.stdout !== '') lines.push({ kind: 'stdout', text: outcome.stdout.replace(/\n$/, '') });
-  if (outcome.stderr !== '') lines.push({ kind: 'stderr', text: outcome.stderr.replace(/\n$/, '') });
+  if (rest !== '') lines.push({ kind: 'stderr', text: rest.replace(/\n$/, '') });
   if (lines.length > 0) store.getState().appendConsole(lines);
 }
 

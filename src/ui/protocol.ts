@@ -46,6 +46,8 @@ export interface ActionOutcome {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** How much of the start of stderr was written before stdout (kubectl's warnings come first). */
+  readonly stderrFirst?: number;
   /** Virtual time the command started and finished (a write without quorum waits for etcd's timeout). */
   readonly startedAtMs: number;
   readonly endedAtMs: number;

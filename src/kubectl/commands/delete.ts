@@ -47,6 +47,8 @@ export const del: KubectlCommand = (env, args, flags, stdin, done) => {
   const client = clientFor(env, flags);
   if ('error' in client) return done(fail(`${stderr}${client.error}`));
 
+  // The flag and --force warnings come before anything on stdout.
+  const stderrFirst = stderr.length;
   let stdout = '';
   let failed = false;
   let warnClusterScope = flags.namespace !== undefined && !flags.allNamespaces;
@@ -58,7 +60,7 @@ export const del: KubectlCommand = (env, args, flags, stdin, done) => {
         stderr += `error: timed out waiting for the condition on ${timedOut}\n`;
         failed = true;
       }
-      done({ exitCode: failed ? 1 : 0, stdout, stderr } satisfies KubectlResult);
+      done({ exitCode: failed ? 1 : 0, stdout, stderr, ...(stderrFirst > 0 ? { stderrFirst } : {}) } satisfies KubectlResult);
     };
     if (!opts.wait || opts.dryRun !== 'none' || deleted.length === 0) return end(undefined);
     waitGone(env.world, client, deleted, opts.waitMs, end);

@@ -1,6 +1,7 @@
 import type { ClusterSpec } from '../../engine';
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import type { ExplainSchemas } from '../../kubectl/explain';
+import type { CommandResult } from '../../kubectl/etcdctl/etcdctlEnv';
 import { podCells } from '../../kubectl/printers';
 import { Session, type Command } from '../../scenario/session';
 import { completeLine, type CompletionSource } from '../console/completion';
@@ -177,7 +178,7 @@ export class EngineServer {
     const world = this.session.world;
     const startedAtMs = world.now;
     this.record(action);
-    let result: { exitCode: number; stdout: string; stderr: string };
+    let result: CommandResult;
     try {
       result = this.session.run(toCommand(action));
     } catch (err) {
