@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { goldenTranscript } from '../scenario/goldenTranscript';
+import { Session } from '../scenario/session';
 
 const MANIFESTS = `apiVersion: apps/v1
 kind: Deployment
@@ -165,4 +166,19 @@ describe('kubectl expose and exec', () => {
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, actual);
     expect(actual).toBe(readFileSync(GOLDEN, 'utf8'));
   });
+  it('counts what exec sends in the traffic series: the Service it went through and the pod that sent it', () => {
+    const session = new Session({ seed: 1 });
+    session.world.runUntil(5_000);
+    const kubectl = (command: string, stdin?: string) => session.run({ kind: 'kubectl', command, ...(stdin === undefined ? {} : { stdin }) });
+    kubectl('create -f -', MANIFESTS);
+    kubectl('expose deployment web --port=80');
+    kubectl('create service clusterip empty --tcp=80');
+    session.world.runFor(20_000);
+    expect(kubectl('exec client -- wget -qO- http://web').stdout).toContain('Welcome to nginx!');
+    expect(kubectl('exec client -- wget -qO- http://empty').exitCode).toBe(1);
+    const series = (key: string) => session.cluster.dataPlane.seriesOf(key)?.total();
+    expect(series('service/default/web')).toMatchObject({ requests: 1, ok: 1 });
+    expect(series('service/default/empty')).toMatchObject({ requests: 1, refused: 1 });
+    expect(series('client/default/pod/client')).toMatchObject({ requests: 2, ok: 1, refused: 1 });
+  }, 20_000);
 });

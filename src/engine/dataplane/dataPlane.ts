@@ -351,10 +351,15 @@ export class DataPlane {
   }
 
   private count(s: Source, tally: Tally, service: ServiceEntry | undefined): void {
+    s.seriesKey ??= `client/${this.workloadOf(s.container?.podUid ?? '')}`;
+    this.record(s.seriesKey, tally, service);
+  }
+
+  /** Requests counted towards the Service they went through and the client that sent them. */
+  private record(clientKey: string, tally: Tally, service: ServiceEntry | undefined): void {
     const t = second(this.world.now);
     if (service !== undefined) this.seriesFor(`service/${service.namespace}/${service.name}`).add(t, tally);
-    s.seriesKey ??= `client/${this.workloadOf(s.container?.podUid ?? '')}`;
-    this.seriesFor(s.seriesKey).add(t, tally);
+    this.seriesFor(clientKey).add(t, tally);
   }
 
   private seriesFor(key: string): TrafficSeries {
@@ -604,7 +609,9 @@ export class DataPlane {
    */
   execTool(node: string, podUid: string, tool: ToolName, client: ToolClient, opts: ToolOpts): { lines: string[]; code: number; waitMs: number } {
     this.sync();
-    const { lines, code, waitMs } = this.toolRun(this.peerOf(node, podUid), tool, client, opts);
+    const { lines, code, waitMs, tally, service } = this.toolRun(this.peerOf(node, podUid), tool, client, opts);
+    // Counted like the pod's own requests: towards the Service and the pod's workload.
+    this.record(`client/${this.workloadOf(podUid)}`, tally, service);
     return { lines, code, waitMs };
   }
 }
