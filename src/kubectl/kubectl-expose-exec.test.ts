@@ -181,4 +181,31 @@ describe('kubectl expose and exec', () => {
     expect(series('service/default/empty')).toMatchObject({ requests: 1, refused: 1 });
     expect(series('client/default/pod/client')).toMatchObject({ requests: 2, ok: 1, refused: 1 });
   }, 20_000);
+
+  it('runs a command for as long as it takes: no request time-out on the exec stream, and the console waits up to delete\'s own limit', () => {
+    const session = new Session({ seed: 1 });
+    session.world.runUntil(5_000);
+    const kubectl = (command: string, stdin?: string) => {
+      const at = session.world.now;
+      const r = session.run({ kind: 'kubectl', command, ...(stdin === undefined ? {} : { stdin }) });
+      return { ...r, tookMs: session.world.now - at };
+    };
+    const pods = ['apiVersion: v1\nkind: Pod\nmetadata: { name: doomed }\nspec: { nodeName: worker-1, containers: [{ name: c, image: "nginx:1.27" }] }', 'apiVersion: v1\nkind: Pod\nmetadata: { name: shell }\nspec: { nodeName: worker-2, containers: [{ name: c, image: "busybox:1.36", command: [sleep, "3600"] }] }'];
+    kubectl('create -f -', pods.join('\n---\n'));
+    session.world.runFor(20_000);
+    const sleep = kubectl('exec shell -- sleep 90');
+    expect(sleep).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    expect(sleep.tookMs).toBeGreaterThanOrEqual(90_000);
+    // An address nobody answers: without -T, BusyBox wget waits for the kernel's connect time-out.
+    const wget = kubectl('exec shell -- wget -qO- http://10.1.2.3');
+    expect(wget.stdout + wget.stderr).toBe("wget: can't connect to remote host (10.1.2.3): Connection timed out\ncommand terminated with exit code 1\n");
+    expect(wget.tookMs).toBeGreaterThanOrEqual(127_000);
+    const timed = kubectl('exec shell -- wget -qO- -T 3 http://10.1.2.3');
+    expect(timed.stdout + timed.stderr).toBe('wget: download timed out\ncommand terminated with exit code 1\n');
+    // A pod on a dead node never finishes terminating: delete waits its five minutes and says so.
+    session.run({ kind: 'fault', fault: { kill: 'worker-1' } });
+    const del = kubectl('delete pod doomed');
+    expect(del).toMatchObject({ exitCode: 1, stdout: 'pod "doomed" deleted\n', stderr: 'error: timed out waiting for the condition on pods/doomed\n' });
+    expect(del.tookMs).toBeGreaterThanOrEqual(300_000);
+  }, 30_000);
 });

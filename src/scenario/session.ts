@@ -16,8 +16,11 @@ export const CONSOLE_HOST = 'console';
 /** kubectl's context through the load balancer; one more context is pinned to each master. */
 export const DEFAULT_CONTEXT = 'kubernetes-admin@kubeplay';
 
-/** A command may wait this long in virtual time for its answer before the session gives up on it. */
-const COMMAND_LIMIT_MS = 120_000;
+/**
+ * A command may run this long in virtual time before the console stops waiting for it (a real
+ * terminal would wait until Ctrl+C): past kubectl's own longest wait (delete's, 5 minutes).
+ */
+export const COMMAND_LIMIT_MS = 600_000;
 
 /** One thing the learner does at the console, in the editor or on the map. */
 export type Command =
@@ -129,7 +132,7 @@ export class Session {
    * and a replay must reach the same point in the event queue.
    */
   private toEnd(start: (done: (r: CommandResult) => void) => void): CommandResult {
-    const result = this.world.runUntilDone(start, COMMAND_LIMIT_MS) ?? { exitCode: 1, stdout: '', stderr: 'Error: the command got no answer\n' };
+    const result = this.world.runUntilDone(start, COMMAND_LIMIT_MS) ?? { exitCode: 1, stdout: '', stderr: `error: the command was still running after ${COMMAND_LIMIT_MS / 60_000} minutes of virtual time; the console stopped waiting for it\n` };
     this.world.runUntil(this.world.now);
     return result;
   }

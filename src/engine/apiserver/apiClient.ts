@@ -47,7 +47,7 @@ export interface ApiClientOptions {
 export class ApiClient {
   private nextReq = 0;
   private rotation = 0;
-  private readonly pending = new Map<number, { done: (r: ApiCallResult) => void; deadline: ScheduledEvent }>();
+  private readonly pending = new Map<number, { done: (r: ApiCallResult) => void; deadline: ScheduledEvent | undefined }>();
   private readonly readyAt = new Map<string, number>();
   /** The latest /readyz probe sent to each server (older answers are ignored). */
   private readonly probes = new Map<string, number>();
@@ -79,15 +79,23 @@ export class ApiClient {
     return ready.length === 0 ? undefined : (ready[this.rotation++ % ready.length] as string);
   }
 
-  request(req: Omit<ApiRequest, 'reqId' | 'replyPort'>, done: (r: ApiCallResult) => void): void {
+  /**
+   * Sends one request. It fails with "context deadline exceeded" when no answer comes within the
+   * client's request time-out, or `options.timeoutMs` (Infinity: none, as for kubectl exec's
+   * stream, which lasts as long as the command runs).
+   */
+  request(req: Omit<ApiRequest, 'reqId' | 'replyPort'>, done: (r: ApiCallResult) => void, options: { timeoutMs?: number } = {}): void {
     const server = this.pickServer();
     // A TCP load balancer with no healthy backend closes the connection at once.
     if (server === undefined) return done({ ok: false, error: 'Unable to connect to the server: EOF' });
     const reqId = ++this.nextReq;
-    const deadline = this.world.schedule(this.requestTimeoutMs, `api request deadline ${this.options.host}`, () => {
-      this.pending.delete(reqId);
-      done({ ok: false, error: 'Unable to connect to the server: context deadline exceeded' });
-    });
+    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
+    const deadline = Number.isFinite(timeoutMs)
+      ? this.world.schedule(timeoutMs, `api request deadline ${this.options.host}`, () => {
+          this.pending.delete(reqId);
+          done({ ok: false, error: 'Unable to connect to the server: context deadline exceeded' });
+        })
+      : undefined;
     this.pending.set(reqId, { done, deadline });
     const full: ApiRequest = { ...req, reqId, replyPort: this.options.port };
     this.world.net.send(this.options.host, server, ApiMsg.Request, full, API_PORT);
@@ -132,7 +140,7 @@ export class ApiClient {
   /** Stops health checks and forgets requests and watches: the client's process ended. */
   stop(): void {
     if (this.healthTimer) this.world.cancel(this.healthTimer);
-    for (const p of this.pending.values()) this.world.cancel(p.deadline);
+    for (const p of this.pending.values()) if (p.deadline !== undefined) this.world.cancel(p.deadline);
     this.pending.clear();
     for (const id of [...this.watches.keys()]) this.endWatch(id, false);
     this.world.net.setHandler(this.options.host, undefined, this.options.port);
@@ -168,7 +176,7 @@ export class ApiClient {
       const p = this.pending.get(r.reqId);
       if (p === undefined) return;
       this.pending.delete(r.reqId);
-      this.world.cancel(p.deadline);
+      if (p.deadline !== undefined) this.world.cancel(p.deadline);
       p.done({ ok: true, server: r.server, result: r.result, ...(r.warnings === undefined ? {} : { warnings: r.warnings }) });
     }
   }

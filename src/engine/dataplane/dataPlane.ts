@@ -341,7 +341,7 @@ export class DataPlane {
     const { result, service } = this.single(from, client.host, client.port, client.path ?? '/');
     const timeoutMs = client.timeoutSec !== undefined ? client.timeoutSec * 1000 : CONNECT_TIMEOUT_MS;
     const waitMs = result.kind === 'timeout' ? timeoutMs : result.kind === 'dns' && result.timedOut ? 10_000 : 0;
-    const out = toolOutput({ tool, host: client.host, port: client.port, path: client.path ?? '/', ...opts }, result, waitMs);
+    const out = toolOutput({ tool, host: client.host, port: client.port, path: client.path ?? '/', ...opts, timeoutSet: client.timeoutSec !== undefined }, result, waitMs);
     const tally = { ...emptyTally(), requests: 1 };
     if (result.kind === 'ok') {
       if (result.status < 400) tally.ok = 1;

@@ -18,6 +18,8 @@ export interface ToolRun {
   readonly path: string;
   readonly quiet: boolean;
   readonly failOnHttpError: boolean;
+  /** A time-out was given (wget -T): wget's own alarm ends the wait, not the kernel's connect time-out. */
+  readonly timeoutSet?: boolean;
 }
 
 /** BusyBox wget's and curl's lines for one result, and the exit code, as they print them. */
@@ -35,7 +37,8 @@ function wget(run: ToolRun, r: RequestResult): { lines: string[]; code: number }
     case 'refused':
       return { lines: [...connecting(run, r.ip), `wget: can't connect to remote host (${r.ip}): Connection refused`], code: 1 };
     case 'timeout':
-      return { lines: [...connecting(run, r.ip), 'wget: download timed out'], code: 1 };
+      // With -T wget's alarm fires first; without it the kernel gives up on the connect (~127 s).
+      return { lines: [...connecting(run, r.ip), run.timeoutSet === true ? 'wget: download timed out' : `wget: can't connect to remote host (${r.ip}): Connection timed out`], code: 1 };
     case 'ok': {
       if (r.status >= 400) return { lines: [...connecting(run, r.ip), `wget: server returned error: HTTP/1.1 ${r.status} ${statusText(r.status)}`], code: 1 };
       const body = bodyLines(r.body);

@@ -14,11 +14,15 @@ export function clientFor(env: KubectlEnv, flags: KubectlFlags): ApiClient | { e
  * warning writer): the one client every command shares, watching only its requests.
  */
 function noticingWarnings(client: ApiClient, seen: string[]): ApiClient {
-  const request: ApiClient['request'] = (req, done) =>
-    client.request(req, (r) => {
-      if (r.ok) for (const w of r.warnings ?? []) if (!seen.includes(w)) seen.push(w);
-      done(r);
-    });
+  const request: ApiClient['request'] = (req, done, options) =>
+    client.request(
+      req,
+      (r) => {
+        if (r.ok) for (const w of r.warnings ?? []) if (!seen.includes(w)) seen.push(w);
+        done(r);
+      },
+      options,
+    );
   return new Proxy(client, {
     get: (target, prop) => {
       if (prop === 'request') return request;

@@ -53,11 +53,16 @@ export const exec: KubectlCommand = (env, args, flags, _stdin, done, afterDashes
     if (phase === 'Succeeded' || phase === 'Failed') return finish(fail(`error: cannot exec into a container in a completed pod; current phase is ${phase}`));
     const container = flagString(flags, 'container') ?? defaultContainer(pod, quiet, notes);
     const exec = { ...(container === undefined ? {} : { container }), command };
-    client.request({ verb: 'create', resource: 'pods', subresource: 'exec', namespace, name: pod.metadata.name ?? '', exec }, (r) => {
-      if (!r.ok) return finish(fail(r.error));
-      if (!r.result.ok) return finish(fail(formatStatus(r.result.status)));
-      finish(execOutcome(r.result.value as ExecResult, command));
-    });
+    // The stream lasts as long as the command runs: kubectl sets no request time-out on it.
+    client.request(
+      { verb: 'create', resource: 'pods', subresource: 'exec', namespace, name: pod.metadata.name ?? '', exec },
+      (r) => {
+        if (!r.ok) return finish(fail(r.error));
+        if (!r.result.ok) return finish(fail(formatStatus(r.result.status)));
+        finish(execOutcome(r.result.value as ExecResult, command));
+      },
+      { timeoutMs: Infinity },
+    );
   };
 
   fetchObject(client, target.type, namespace, target.name, (object) => {
