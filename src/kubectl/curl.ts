@@ -1,12 +1,9 @@
-import type { DataPlane } from '../engine/dataplane/dataPlane';
+import { CONNECT_TIMEOUT_MS, type DataPlane } from '../engine/dataplane/dataPlane';
 import { toolOutput } from '../engine/dataplane/toolOutput';
 import { parseUrl } from '../engine/kubelet/teaching';
 import type { World } from '../engine/world';
 import type { CommandResult } from './etcdctl/etcdctlEnv';
 import { shellWords } from './shellWords';
-
-/** Linux gives up on an unanswered connect after about 127 s (tcp_syn_retries 6). */
-const CONNECT_GIVE_UP_MS = 127_000;
 
 const USAGE = 'curl: try \'curl --help\' for more information\n';
 
@@ -45,10 +42,12 @@ export function runCurl(world: World, dataPlane: DataPlane, fromHost: string, li
     else url = w;
   }
   if (url === undefined) return { exitCode: 2, stdout: '', stderr: `curl: no URL specified\n${USAGE}` };
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  if (scheme !== undefined && !/^https?$/i.test(scheme)) return { exitCode: 1, stdout: '', stderr: `curl: (1) Protocol "${scheme}" not supported\n` };
   const target = parseUrl(url);
   if (target === undefined) return { exitCode: 3, stdout: '', stderr: `curl: (3) URL rejected: Bad hostname\n` };
   const { result } = dataPlane.externalRequest(fromHost, target.host, target.port, target.path);
-  const waitMs = result.kind === 'timeout' ? Math.min(timeoutMs ?? CONNECT_GIVE_UP_MS, CONNECT_GIVE_UP_MS) : 0;
+  const waitMs = result.kind === 'timeout' ? Math.min(timeoutMs ?? CONNECT_TIMEOUT_MS, CONNECT_TIMEOUT_MS) : 0;
   if (waitMs > 0) world.runFor(waitMs);
   const out = toolOutput({ tool: 'curl', host: target.host, port: target.port, path: target.path, quiet: silent && !showError, failOnHttpError: fail }, result, waitMs);
   // curl writes the body to stdout and its complaints to stderr.

@@ -196,6 +196,10 @@ describe('kubectl expose and exec', () => {
     const sleep = kubectl('exec shell -- sleep 90');
     expect(sleep).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
     expect(sleep.tookMs).toBeGreaterThanOrEqual(90_000);
+    // Longer than the playground waits on an exec stream: said at once, not after minutes.
+    const long = kubectl("exec shell -- sh -c 'echo started; sleep 400'");
+    expect(long).toMatchObject({ exitCode: 1, stdout: 'started\n', stderr: 'error: "sh -c echo started; sleep 400" would run for 6m40s; this playground waits at most 5m for kubectl exec: run a shorter command\n' });
+    expect(long.tookMs).toBeLessThan(1_000);
     // An address nobody answers: without -T, BusyBox wget waits for the kernel's connect time-out.
     const wget = kubectl('exec shell -- wget -qO- http://10.1.2.3');
     expect(wget.stdout + wget.stderr).toBe("wget: can't connect to remote host (10.1.2.3): Connection timed out\ncommand terminated with exit code 1\n");

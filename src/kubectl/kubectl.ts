@@ -1,3 +1,4 @@
+import { stderrAhead } from './commandResult';
 import { closest } from '../engine/schema/jsonSchema';
 import { apiResources } from './commands/apiResources';
 import { apply } from './commands/apply';
@@ -91,7 +92,5 @@ export function runKubectl(env: KubectlEnv, line: string, stdin: string | undefi
 
 /** The API server's warnings, as kubectl writes them to stderr as each answer arrives: ahead of everything else it says. */
 function withWarnings(r: KubectlResult, warnings: readonly string[]): KubectlResult {
-  if (warnings.length === 0) return r;
-  const text = warnings.map((w) => `Warning: ${w}\n`).join('');
-  return { ...r, stderr: `${text}${r.stderr}`, stderrFirst: text.length + (r.stderrFirst ?? 0) };
+  return stderrAhead(r, warnings.map((w) => `Warning: ${w}\n`).join(''));
 }

@@ -1,17 +1,10 @@
 import type { ApiClient } from '../engine/apiserver/apiClient';
 import type { World } from '../engine/world';
+import type { CommandResult } from './commandResult';
 import type { ExplainSchemas } from './explain';
 
-export interface KubectlResult {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /**
-   * How much of the start of stderr was written before anything on stdout (kubectl's warnings
-   * come first): a console shows that part, then stdout, then the rest of stderr.
-   */
-  readonly stderrFirst?: number;
-}
+/** What a kubectl command printed and how it ended. */
+export type KubectlResult = CommandResult;
 
 /** Where kubectl runs: the world (for AGE), and one API client per context. */
 export interface KubectlEnv {

@@ -9,8 +9,9 @@ import { tabular } from './tabular';
 
 /** Requests a second when --rate is not given. */
 export const DEFAULT_LOAD_RATE = 10;
-/** More than this is a denial of service, not a lesson. */
+/** More than this is a denial of service, not a lesson; less than this is hardly a load. */
 export const MAX_LOAD_RATE = 1_000;
+export const MIN_LOAD_RATE = 0.1;
 /** The list sums this many of the newest completed seconds. */
 const RECENT_SECONDS = 10;
 
@@ -35,6 +36,7 @@ export function runLoad(world: World, dataPlane: DataPlane, fromHost: string, li
   }
   if (words.length === 0) return list(world, dataPlane);
   if (words[0] === 'stop') return stop(dataPlane, words.slice(1));
+  if (words[0] === '-h' || words[0] === '--help') return { exitCode: 0, stdout: `${LOAD_USAGE}\n`, stderr: '' };
   let rate = DEFAULT_LOAD_RATE;
   let url: string | undefined;
   for (let i = 0; i < words.length; i++) {
@@ -43,10 +45,11 @@ export function runLoad(world: World, dataPlane: DataPlane, fromHost: string, li
     if (w === '--rate' || w === '-r' || inline !== null) {
       const text = inline !== null ? inline[1] : words[++i];
       const flag = inline !== null ? '--rate' : w;
-      const n = Number(text);
       if (text === undefined || text === '') return fail(`flag needs an argument: ${flag}\n${LOAD_USAGE}`);
-      if (!Number.isFinite(n) || n <= 0) return fail(`invalid argument "${text}" for "${flag}": requests per second must be a number above 0`);
-      if (n > MAX_LOAD_RATE) return fail(`invalid argument "${text}" for "${flag}": at most ${MAX_LOAD_RATE} requests per second`);
+      // Decimal numbers only: "0x10" and "1e3" are not rates anyone types on purpose.
+      if (!/^\d+(\.\d+)?$/.test(text)) return fail(`invalid argument "${text}" for "${flag}": requests per second must be a number such as 20 or 2.5`);
+      const n = Number(text);
+      if (n < MIN_LOAD_RATE || n > MAX_LOAD_RATE) return fail(`invalid argument "${text}" for "${flag}": from ${MIN_LOAD_RATE} to ${MAX_LOAD_RATE} requests per second`);
       rate = n;
     } else if (w === '-h' || w === '--help') return { exitCode: 0, stdout: `${LOAD_USAGE}\n`, stderr: '' };
     else if (w.startsWith('-')) return fail(`unknown flag: ${w}\n${LOAD_USAGE}`);
@@ -55,10 +58,15 @@ export function runLoad(world: World, dataPlane: DataPlane, fromHost: string, li
   }
   if (url === undefined) return fail(`no URL given\n${LOAD_USAGE}`);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
-  if (scheme !== undefined && !/^https?$/i.test(scheme)) return fail(`${scheme} is not a protocol load speaks: write the URL as http://HOST:PORT/PATH`);
-  const target = parseUrl(url);
-  if (target === undefined) return fail(`"${url}" is not a URL: write it as http://HOST:PORT/PATH`);
+  // The simulated servers speak plain HTTP; there is no TLS to model.
+  if (scheme !== undefined && scheme.toLowerCase() !== 'http') return fail(`${scheme} is not a protocol load speaks: write the URL as http://HOST:PORT/PATH`);
+  const parsed = parseUrl(url);
+  if (parsed === undefined) return fail(`"${url}" is not a URL: write it as http://HOST:PORT/PATH`);
+  // Host names are case-insensitive.
+  const target = { ...parsed, host: parsed.host.toLowerCase() };
   if (target.port < 1 || target.port > 65_535) return fail(`port ${target.port} in "${url}" is out of range (1-65535)`);
+  // Only nodes are known by name out here: a Service's name is cluster DNS, which the laptop does not use.
+  if (!dataPlane.resolvesFromOutside(target.host)) return fail(`could not resolve host "${target.host}": from outside the cluster only nodes' names and addresses work (a NodePort: http://NODE:NODEPORT/)`);
   const started = dataPlane.startLoad(fromHost, target, rate);
   return {
     exitCode: 0,
@@ -68,14 +76,18 @@ export function runLoad(world: World, dataPlane: DataPlane, fromHost: string, li
 }
 
 function stop(dataPlane: DataPlane, args: readonly string[]): CommandResult {
+  if (args.includes('-h') || args.includes('--help')) return { exitCode: 0, stdout: `${LOAD_USAGE}\n`, stderr: '' };
+  const flag = args.find((a) => a.startsWith('-'));
+  if (flag !== undefined) return fail(`unknown flag for stop: ${flag}\n${LOAD_USAGE}`);
   if (args.length > 1) return fail(`stop takes one URL at most\n${LOAD_USAGE}`);
   const arg = args[0];
   let url: string | undefined;
   if (arg !== undefined) {
     const target = parseUrl(arg);
     if (target === undefined) return fail(`"${arg}" is not a URL: write it as http://HOST:PORT/PATH`);
-    url = dataPlane.loads().find((l) => l.url === loadUrl(target))?.url;
-    if (url === undefined) return fail(`no load to ${loadUrl(target)} is running (type "load" to list them)`);
+    const wanted = loadUrl({ ...target, host: target.host.toLowerCase() });
+    url = dataPlane.loads().find((l) => l.url === wanted)?.url;
+    if (url === undefined) return fail(`no load to ${wanted} is running (type "load" to list them)`);
   }
   const stopped = dataPlane.stopLoad(url);
   if (stopped.length === 0) return { exitCode: 0, stdout: 'no load is running\n', stderr: '' };
@@ -96,6 +108,7 @@ function list(world: World, dataPlane: DataPlane): CommandResult {
   return { exitCode: 0, stdout: tabular(rows), stderr: '' };
 }
 
+/** "20", "2.5", "0.25": as typed, without trailing zeros. */
 function rateText(n: number): string {
-  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+  return String(Number(n.toFixed(3)));
 }

@@ -1,7 +1,7 @@
 import type { Fault } from '../engine/faults';
 import { DEFAULT_ETCD_SETTINGS } from '../engine/store/etcdMember';
 import { DEFAULT_CLUSTER_SPEC } from '../engine/topology';
-import { terminalOrder } from '../kubectl/etcdctl/etcdctlEnv';
+import { terminalOrder } from '../kubectl/commandResult';
 import { runScenario } from './runScenario';
 import type { Scenario, ScenarioAction } from './scenario';
 
@@ -33,7 +33,7 @@ export function goldenTranscript(steps: readonly GoldenStep[], seed = 1, files?:
     // Some output (jsonpath) ends without a newline, as the real tools' does; the transcript starts a line anyway.
     const stdout = r.stdout === '' || r.stdout.endsWith('\n') ? r.stdout : `${r.stdout}\n`;
     const { ahead, rest } = terminalOrder(r);
-    out += `[${(r.at / 1000).toFixed(3)}s] $ ${r.action} ${r.command}\n${ahead}${stdout}${rest}exit ${r.exitCode}\n\n`;
+    out += `[${(r.at / 1000).toFixed(3)}s] $ ${r.action}${r.command === '' ? '' : ` ${r.command}`}\n${ahead}${stdout}${rest}exit ${r.exitCode}\n\n`;
   }
   return out;
 }

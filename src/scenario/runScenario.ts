@@ -1,22 +1,17 @@
 import type { Cluster } from '../engine/cluster';
 import { describeFault } from '../engine/faults';
 import explainSchemas from '../generated/kubernetes-schemas.full.json';
-import { terminalOrder } from '../kubectl/etcdctl/etcdctlEnv';
+import { type CommandResult, terminalOrder } from '../kubectl/commandResult';
 import type { Scenario, ScenarioAction } from './scenario';
 import { Session } from './session';
 
 export { CONSOLE_HOST } from './session';
 
 /** One line of a run's record: what ran, when, and what it printed. */
-export interface ActionRecord {
+export interface ActionRecord extends CommandResult {
   readonly at: number;
   readonly action: ScenarioAction['kind'];
   readonly command: string;
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** How much of stderr came before stdout (kubectl's warnings). */
-  readonly stderrFirst?: number;
 }
 
 export interface RunResult {
@@ -48,9 +43,9 @@ export function runScenario(scenario: Scenario, options: { untilMs?: number; see
     }
     // `-f -` with no stdin of its own reads the scenario's manifests.
     const result =
-      action.kind === 'etcdctl' || action.kind === 'curl' || action.kind === 'load'
-        ? session.run({ kind: action.kind, command: action.command })
-        : session.run({ kind: 'kubectl', command: action.command, files, stdin: action.stdin ?? scenario.manifests });
+      action.kind === 'kubectl'
+        ? session.run({ kind: 'kubectl', command: action.command, files, stdin: action.stdin ?? scenario.manifests })
+        : session.run({ kind: action.kind, command: action.command });
     records.push({ at, action: action.kind, command: action.command, ...result });
   }
   const until = options.untilMs ?? world.now;

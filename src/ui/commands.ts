@@ -1,4 +1,4 @@
-import { terminalOrder } from '../kubectl/etcdctl/etcdctlEnv';
+import { terminalOrder } from '../kubectl/commandResult';
 import { imagesHelp } from './console/imagesHelp';
 import type { EngineClient } from './engineClient';
 import { FAULT_HELP, faultCommand, parseFaultCommand } from './faultCommand';

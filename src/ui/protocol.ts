@@ -4,6 +4,7 @@
  * receives frames. Everything here is plain data: it crosses postMessage by structured clone.
  */
 import type { ClusterSnapshot, ClusterSpec, Fault } from '../engine';
+import type { CommandResult } from '../kubectl/commandResult';
 
 // ---- actions: every mutation the learner makes ----------------------------------------
 
@@ -25,6 +26,14 @@ export type SessionAction =
   /** A steady load from the learner's laptop (`load URL --rate N`, `load stop`). */
   | { readonly type: 'load'; readonly command: string };
 
+/** Every SessionAction type (a new one must be added here, or this does not compile): what a replay runs. */
+const SESSION_ACTION_TYPES: Readonly<Record<SessionAction['type'], true>> = { kubectl: true, etcdctl: true, fault: true, crashContainer: true, curl: true, load: true };
+
+/** Whether a logged action changes the cluster (and is run again on replay), rather than moving time. */
+export function isSessionAction(a: SessionAction | TimeAction): a is SessionAction {
+  return Object.hasOwn(SESSION_ACTION_TYPES, a.type);
+}
+
 export type TimeAction =
   | { readonly type: 'play' }
   | { readonly type: 'pause' }
@@ -42,12 +51,7 @@ export interface LoggedAction {
 }
 
 /** What a kubectl/etcdctl action printed (faults print nothing and exit 0). */
-export interface ActionOutcome {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** How much of the start of stderr was written before stdout (kubectl's warnings come first). */
-  readonly stderrFirst?: number;
+export interface ActionOutcome extends CommandResult {
   /** Virtual time the command started and finished (a write without quorum waits for etcd's timeout). */
   readonly startedAtMs: number;
   readonly endedAtMs: number;
@@ -186,8 +190,9 @@ export interface Frame {
   /** Desired vs ready over time per workload ("Deployment/default/web"), appended since the last frame. */
   readonly newSamples: Readonly<Record<string, readonly ReplicaSample[]>>;
   /**
-   * Seconds of traffic completed since the last frame, per Service ("service/default/web") and per
-   * client workload ("client/default/deployment/loadgen"); seconds without requests are left out.
+   * Seconds of traffic completed since the last frame, per Service ("service/default/web"), per
+   * client workload ("client/default/deployment/loadgen") and per load from outside
+   * ("outside/<URL, encoded>"); seconds without requests are left out.
    * Optional only so frames written before it existed still type-check; the worker always sends it.
    */
   readonly newTraffic: Readonly<Record<string, readonly TrafficSample[]>>;

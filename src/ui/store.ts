@@ -52,7 +52,7 @@ export interface EngineSlice {
   events: readonly EventRecord[];
   /** Desired vs ready replicas over time, per workload ("Deployment/default/web"). */
   samples: Readonly<Record<string, readonly ReplicaSample[]>>;
-  /** Requests per second and their outcomes, per Service ("service/default/web") and client workload ("client/default/deployment/loadgen"). */
+  /** Requests per second and their outcomes, per Service ("service/default/web"), client workload ("client/default/deployment/loadgen") and load from outside ("outside/<URL, encoded>"). */
   traffic: Readonly<Record<string, readonly TrafficSample[]>>;
   /** Every action the learner took, with its virtual time. */
   log: readonly LoggedAction[];

@@ -81,8 +81,8 @@ export class ApiClient {
 
   /**
    * Sends one request. It fails with "context deadline exceeded" when no answer comes within the
-   * client's request time-out, or `options.timeoutMs` (Infinity: none, as for kubectl exec's
-   * stream, which lasts as long as the command runs).
+   * client's request time-out, or `options.timeoutMs` (kubectl exec's stream lasts as long as
+   * its command runs; Infinity: no deadline).
    */
   request(req: Omit<ApiRequest, 'reqId' | 'replyPort'>, done: (r: ApiCallResult) => void, options: { timeoutMs?: number } = {}): void {
     const server = this.pickServer();

@@ -37,11 +37,19 @@ export interface ExecOptions {
 }
 
 /**
- * How an exec stream ended: the command's output and exit code (`endless` when it would run
- * until interrupted), or the error kubectl prints after "error: " (the connection could not be
- * upgraded, the runtime could not start the command).
+ * The longest command `kubectl exec` runs here, in virtual time. A real stream lasts until the
+ * command ends or is interrupted; the playground cannot interrupt, so the kubelet answers at
+ * once for a command that would run longer (as for one that never ends).
  */
-export type ExecResult = { readonly stdout: string; readonly exitCode: number; readonly endless?: true } | { readonly streamError: string };
+export const EXEC_LIMIT_MS = 300_000;
+
+/**
+ * How an exec stream ended: the command's output and exit code (`endless` when it would run
+ * until interrupted, `wouldRunMs` when it would run past EXEC_LIMIT_MS), or the error kubectl
+ * prints after "error: " (the connection could not be upgraded, the runtime could not start
+ * the command).
+ */
+export type ExecResult = { readonly stdout: string; readonly exitCode: number; readonly endless?: true; readonly wouldRunMs?: number } | { readonly streamError: string };
 
 export interface ApiRequest {
   readonly reqId: number;

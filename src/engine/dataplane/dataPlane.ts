@@ -17,7 +17,7 @@ export const TRAFFIC_TICK_MS = 100;
 /** kube-proxy's --iptables-min-sync-period: changes reach the rules at most once a second. */
 export const PROXY_MIN_SYNC_MS = 1_000;
 /** Linux gives up on an unanswered connect after its SYN retries (tcp_syn_retries 6: ~127 s). */
-const CONNECT_TIMEOUT_MS = 127_000;
+export const CONNECT_TIMEOUT_MS = 127_000;
 /** The learner's laptop, as the cluster sees it (TEST-NET-1, RFC 5737). */
 export const EXTERNAL_CLIENT_IP = '192.0.2.10';
 /** How deep a chain of upstreams is followed (web → api → db → …). */
@@ -130,7 +130,10 @@ export class DataPlane {
     for (const rt of runtimes.values()) rt.observers.add((c) => this.observe(rt, c));
   }
 
-  /** The series of every Service and client workload that has had traffic, by key ("service/default/web", "client/default/deployment/loadgen"). */
+  /**
+   * The series of every Service, client workload and load from outside that has had traffic, by
+   * key ("service/default/web", "client/default/deployment/loadgen", "outside/<URL, encoded>").
+   */
   allSeries(): ReadonlyMap<string, TrafficSeries> {
     return this.series;
   }
@@ -179,6 +182,11 @@ export class DataPlane {
     });
     this.startTicking();
     return { url, rps, startedAt: this.world.now, seriesKey };
+  }
+
+  /** Whether a host name means anything outside the cluster: a node's name, or an IPv4 address. */
+  resolvesFromOutside(host: string): boolean {
+    return this.nodeByName.has(host) || isIPv4(host);
   }
 
   /** Stops the load to `url` (every load from outside when undefined); says which stopped. */

@@ -1,7 +1,7 @@
 import { decodeBase64 } from '../encoding';
 import type { ApiClient } from '../apiserver/apiClient';
 import type { KubeObject } from '../apiserver/apiObjects';
-import { type ContainerLogsRequest, type ContainerLogsResponse, type ExecRequest, type ExecResponse, type ExecResult, KUBELET_PORT, KubeletMsg, KubeletStatsMsg, type ResourceSample, type ResourceStatsRequest, type ResourceStatsResponse } from '../apiserver/apiProtocol';
+import { EXEC_LIMIT_MS, type ContainerLogsRequest, type ContainerLogsResponse, type ExecRequest, type ExecResponse, type ExecResult, KUBELET_PORT, KubeletMsg, KubeletStatsMsg, type ResourceSample, type ResourceStatsRequest, type ResourceStatsResponse } from '../apiserver/apiProtocol';
 import { EventRecorder } from '../client/eventRecorder';
 import { hashString } from '../hash';
 import { Informer, objectKey } from '../client/informer';
@@ -1306,6 +1306,7 @@ export class Kubelet {
     answer({ started: true });
     const net: ExecNet = (tool, client, opts) => this.options.netTool?.(c.podUid, this.node, tool, client, opts);
     const run = execInContainer(c, c.files, req.command, containerEnv.get(c) ?? {}, this.world.now, net);
+    if (run.waitMs > EXEC_LIMIT_MS && !('streamError' in run.result)) return answer({ result: { ...run.result, wouldRunMs: run.waitMs } });
     this.later(run.waitMs, `exec in ${req.pod}/${req.container}`, () => answer({ result: run.result }));
   }
 

@@ -47,8 +47,8 @@ export const del: KubectlCommand = (env, args, flags, stdin, done) => {
   const client = clientFor(env, flags);
   if ('error' in client) return done(fail(`${stderr}${client.error}`));
 
-  // The flag and --force warnings come before anything on stdout.
-  const stderrFirst = stderr.length;
+  // The flag and --force warnings come before anything on stdout (and the cluster-scope one, when nothing was deleted before it).
+  let stderrFirst = stderr.length;
   let stdout = '';
   let failed = false;
   let warnClusterScope = flags.namespace !== undefined && !flags.allNamespaces;
@@ -71,6 +71,7 @@ export const del: KubectlCommand = (env, args, flags, stdin, done) => {
       if (d === undefined) return finish(items.length);
       if (warnClusterScope && !d.type.namespaced) {
         stderr += CLUSTER_SCOPE_WARNING;
+        if (stdout === '') stderrFirst = stderr.length;
         warnClusterScope = false;
       }
       const line = `${kindRef(d.type)} "${d.name}" ${opts.grace === 0 ? 'force deleted' : 'deleted'}${opts.dryRun === 'client' ? ' (dry run)' : opts.dryRun === 'server' ? ' (server dry run)' : ''}\n`;

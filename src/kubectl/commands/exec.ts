@@ -1,6 +1,8 @@
+import { stderrAhead } from '../commandResult';
 import type { ApiClient } from '../../engine/apiserver/apiClient';
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
-import type { ExecResult } from '../../engine/apiserver/apiProtocol';
+import { EXEC_LIMIT_MS, type ExecResult } from '../../engine/apiserver/apiProtocol';
+import { humanDuration } from '../../engine/duration';
 import { parseRfc3339 } from '../../engine/virtualTime';
 import type { FlagSpec } from '../flags';
 import { fail, flagBool, flagString, type KubectlCommand, type KubectlResult } from '../kubectlEnv';
@@ -34,7 +36,8 @@ export const exec: KubectlCommand = (env, args, flags, _stdin, done, afterDashes
   // Without `--`, the words after the pod are the command (still accepted, with a warning).
   const command = afterDashes.length > 0 ? afterDashes : args.slice(1);
   if (afterDashes.length === 0 && args.length > 1 && !quiet) notes.push(DEPRECATED_FORM);
-  const finish = (r: KubectlResult): void => done({ ...r, stderr: notes.join('') + r.stderr });
+  // Its notes (the deprecated form, the defaulted container) come before the command's output.
+  const finish = (r: KubectlResult): void => done(stderrAhead(r, notes.join('')));
   const [resource] = args;
   if (resource === undefined) return finish(fail('error: pod, type/name or --filename must be specified'));
   if (command.length === 0) return finish(fail('error: you must specify at least one command for the container'));
@@ -53,7 +56,8 @@ export const exec: KubectlCommand = (env, args, flags, _stdin, done, afterDashes
     if (phase === 'Succeeded' || phase === 'Failed') return finish(fail(`error: cannot exec into a container in a completed pod; current phase is ${phase}`));
     const container = flagString(flags, 'container') ?? defaultContainer(pod, quiet, notes);
     const exec = { ...(container === undefined ? {} : { container }), command };
-    // The stream lasts as long as the command runs: kubectl sets no request time-out on it.
+    // The stream lasts as long as the command runs (kubectl sets no request time-out on it); the
+    // deadline only ends a stream whose answer was lost.
     client.request(
       { verb: 'create', resource: 'pods', subresource: 'exec', namespace, name: pod.metadata.name ?? '', exec },
       (r) => {
@@ -61,7 +65,7 @@ export const exec: KubectlCommand = (env, args, flags, _stdin, done, afterDashes
         if (!r.result.ok) return finish(fail(formatStatus(r.result.status)));
         finish(execOutcome(r.result.value as ExecResult, command));
       },
-      { timeoutMs: Infinity },
+      { timeoutMs: EXEC_LIMIT_MS + 60_000 },
     );
   };
 
@@ -81,6 +85,9 @@ function interactiveShell(command: readonly string[]): boolean {
 /** What kubectl prints for the stream's end: the output, then the exit code if it is not 0. */
 function execOutcome(r: ExecResult, command: readonly string[]): KubectlResult {
   if ('streamError' in r) return fail(`error: ${r.streamError}`);
+  if (r.wouldRunMs !== undefined) {
+    return { exitCode: 1, stdout: r.stdout, stderr: `error: "${command.join(' ')}" would run for ${humanDuration(r.wouldRunMs)}; this playground waits at most ${humanDuration(EXEC_LIMIT_MS)} for kubectl exec: run a shorter command\n` };
+  }
   if (r.endless === true) {
     return { exitCode: 1, stdout: r.stdout, stderr: `error: "${command.join(' ')}" keeps running until it is interrupted, which this playground cannot do: run a command that ends by itself\n` };
   }

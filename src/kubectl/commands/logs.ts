@@ -1,3 +1,4 @@
+import { stderrAhead } from '../commandResult';
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import { fail, flagBool, flagString, type KubectlCommand, type KubectlResult } from '../kubectlEnv';
 import { formatStatus } from '../printers';
@@ -36,7 +37,7 @@ export const logs: KubectlCommand = (env, args, flags, _stdin, done) => {
     const containers = all ?? [container];
     let stdout = '';
     const next = (i: number): void => {
-      if (i >= containers.length) return done({ exitCode: 0, stdout, stderr: notes.join('') });
+      if (i >= containers.length) return done(stderrAhead({ exitCode: 0, stdout, stderr: '' }, notes.join('')));
       const c = containers[i];
       const log = { ...(c === undefined ? {} : { container: c }), ...(flagBool(flags, 'previous') ? { previous: true } : {}), ...(tail === undefined ? {} : { tailLines: Number(tail) }), ...(flagBool(flags, 'timestamps') ? { timestamps: true } : {}) };
       client.request({ verb: 'get', resource: 'pods', subresource: 'log', namespace, name: pod.metadata.name ?? '', log }, (r) => {
@@ -46,7 +47,7 @@ export const logs: KubectlCommand = (env, args, flags, _stdin, done) => {
         next(i + 1);
       });
     };
-    const finish = (f: KubectlResult): void => done({ exitCode: f.exitCode, stdout: stdout + f.stdout, stderr: notes.join('') + f.stderr });
+    const finish = (f: KubectlResult): void => done(stderrAhead({ exitCode: f.exitCode, stdout: stdout + f.stdout, stderr: f.stderr }, notes.join('')));
     next(0);
   };
 

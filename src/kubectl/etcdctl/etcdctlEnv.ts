@@ -2,23 +2,7 @@ import type { EtcdClient } from '../../engine/store/etcdClient';
 import type { EtcdCluster } from '../../engine/store/etcdCluster';
 import type { World } from '../../engine/world';
 
-/** What a command prints and how it ends, as a shell would see it. */
-export interface CommandResult {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /**
-   * How much of the start of stderr was written before anything on stdout (kubectl's warnings
-   * come first): a console shows that part, then stdout, then the rest of stderr.
-   */
-  readonly stderrFirst?: number;
-}
-
-/** A command's output in the order a terminal shows it: stderr written first (warnings), stdout, the rest of stderr. */
-export function terminalOrder(r: Pick<CommandResult, 'stdout' | 'stderr' | 'stderrFirst'>): { readonly ahead: string; readonly stdout: string; readonly rest: string } {
-  const ahead = r.stderr.slice(0, r.stderrFirst ?? 0);
-  return { ahead, stdout: r.stdout, rest: r.stderr.slice(ahead.length) };
-}
+export type { CommandResult } from '../commandResult';
 
 /** Where etcdctl runs: a client host, the etcd cluster, and each member's address. */
 export interface EtcdctlEnv {

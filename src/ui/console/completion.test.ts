@@ -37,7 +37,11 @@ describe('completeLine', () => {
     expect(complete('load ').candidates).toContain('stop');
     expect(complete('load http://master-1').candidates).toEqual(['http://master-1:']);
     expect(complete('load http://worker-1:30080/ --r').candidates).toEqual(['--rate']);
-    expect(complete('load stop ').candidates).toEqual([]);
+    expect(complete('load stop http://worker-3').candidates).toEqual(['http://worker-3:']);
+    expect(complete('load stop http://worker-3:30080/ ').candidates).toEqual([]);
+    expect(complete('load http://worker-1:30080/ --rate ').candidates).toEqual([]);
+    expect(complete('load http://worker-1:30080/ --rate 5 ').candidates).toEqual([]);
+    expect(complete('curl -m ').candidates).toEqual([]);
   });
 
   it('completes kubectl commands and subcommands', () => {

@@ -344,12 +344,15 @@ function completeFault(verb: string, args: readonly string[], word: string, sour
       return { options: sshWords(args.length, source) };
     case 'crash':
       return { options: crashWords(args, source) };
-    case 'curl':
-      // From outside, a node is the way in: its name and a NodePort.
-      return { options: nodeUrls(source) };
+    case 'curl': {
+      // From outside, a node is the way in: its name and a NodePort. After a time-out flag, its seconds.
+      const last = args[args.length - 1];
+      return last === '-m' || last === '--max-time' || last === '--connect-timeout' ? NONE : { options: nodeUrls(source) };
+    }
     case 'load':
       if (args.length === 0) return { options: ['stop', ...nodeUrls(source)] };
-      return args[0] === 'stop' ? NONE : { options: ['--rate'] };
+      if (args[0] === 'stop') return args.length === 1 ? { options: nodeUrls(source) } : NONE;
+      return args.some((a) => a === '--rate' || a === '-r' || a.startsWith('--rate=')) ? NONE : { options: ['--rate'] };
     default:
       return NONE;
   }

@@ -171,6 +171,9 @@ describe('EngineServer', () => {
     server.time({ type: 'step' });
     server.time({ type: 'step' });
     server.dispatch({ type: 'kubectl', command: 'label deploy web tier=front' });
+    // Traffic from outside through a NodePort: a load is an action too, and its series replays.
+    server.dispatch({ type: 'kubectl', command: 'create service nodeport web --tcp=80:80 --node-port=30080' });
+    server.dispatch({ type: 'load', command: 'http://worker-2:30080/ --rate 20' });
     server.time({ type: 'play' });
     playTo(25_000);
     server.dispatch({ type: 'fault', fault: { kill: 'worker-1' } });
@@ -194,10 +197,12 @@ describe('EngineServer', () => {
       expect(frames).toBeGreaterThan(1);
       expect(again.current.world.now).toBe(end);
       expect(again.isPlaying).toBe(false);
-      return again.current.cluster.stateHash();
+      return `${again.current.cluster.stateHash()} ${trafficOf(again)}`;
     };
-    expect(restored(server.actionLog())).toBe(server.current.cluster.stateHash());
+    const trafficOf = (s: EngineServer): string => JSON.stringify([...s.current.cluster.dataPlane.allSeries()].map(([key, series]) => [key, series.since()]));
+    expect(trafficOf(server)).toContain('outside/');
+    expect(restored(server.actionLog())).toBe(`${server.current.cluster.stateHash()} ${trafficOf(server)}`);
     // And the log is not trivially empty of effect: without the kill the state differs.
-    expect(restored(server.actionLog().filter((e) => e.action.type !== 'fault'))).not.toBe(server.current.cluster.stateHash());
+    expect(restored(server.actionLog().filter((e) => e.action.type !== 'fault'))).not.toBe(`${server.current.cluster.stateHash()} ${trafficOf(server)}`);
   });
 });

@@ -1,13 +1,13 @@
 import type { ClusterSpec } from '../../engine';
 import type { KubeObject } from '../../engine/apiserver/apiObjects';
 import type { ExplainSchemas } from '../../kubectl/explain';
-import type { CommandResult } from '../../kubectl/etcdctl/etcdctlEnv';
+import type { CommandResult } from '../../kubectl/commandResult';
 import { podCells } from '../../kubectl/printers';
 import { Session, type Command } from '../../scenario/session';
 import { completeLine, type CompletionSource } from '../console/completion';
 import { objectString } from '../objectRef';
 import { SPEEDS, type Speed } from '../speeds';
-import type { ActionOutcome, ClusterModel, EventRecord, Frame, LoggedAction, ReplicaSample, Reply, Request, SessionAction, TimeAction, TrafficSample } from '../protocol';
+import { isSessionAction, type ActionOutcome, type ClusterModel, type EventRecord, type Frame, type LoggedAction, type ReplicaSample, type Reply, type Request, type SessionAction, type TimeAction, type TrafficSample } from '../protocol';
 import { inspect, toEventRecord, type InspectContext } from './inspect';
 import { buildModel } from './model';
 
@@ -157,7 +157,7 @@ export class EngineServer {
         }
         r.next++;
         const a = entry.action;
-        if (a.type === 'kubectl' || a.type === 'etcdctl' || a.type === 'fault' || a.type === 'crashContainer' || a.type === 'curl' || a.type === 'load') {
+        if (isSessionAction(a)) {
           try {
             this.session.run(toCommand(a));
           } catch {
