@@ -1,6 +1,6 @@
 import { CONNECT_TIMEOUT_MS, type DataPlane } from '../engine/dataplane/dataPlane';
 import { toolOutput } from '../engine/dataplane/toolOutput';
-import { parseUrl } from '../engine/kubelet/teaching';
+import { parseUrl, urlScheme } from '../engine/kubelet/teaching';
 import type { World } from '../engine/world';
 import type { CommandResult } from './etcdctl/etcdctlEnv';
 import { shellWords } from './shellWords';
@@ -42,7 +42,7 @@ export function runCurl(world: World, dataPlane: DataPlane, fromHost: string, li
     else url = w;
   }
   if (url === undefined) return { exitCode: 2, stdout: '', stderr: `curl: no URL specified\n${USAGE}` };
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  const scheme = urlScheme(url);
   if (scheme !== undefined && !/^https?$/i.test(scheme)) return { exitCode: 1, stdout: '', stderr: `curl: (1) Protocol "${scheme}" not supported\n` };
   const target = parseUrl(url);
   if (target === undefined) return { exitCode: 3, stdout: '', stderr: `curl: (3) URL rejected: Bad hostname\n` };

@@ -1,7 +1,7 @@
 import type { DataPlane } from '../engine/dataplane/dataPlane';
 import { loadUrl, tallyText } from '../engine/dataplane/dataPlane';
 import { humanDuration } from '../engine/duration';
-import { parseUrl } from '../engine/kubelet/teaching';
+import { parseUrl, urlScheme } from '../engine/kubelet/teaching';
 import type { World } from '../engine/world';
 import type { CommandResult } from './etcdctl/etcdctlEnv';
 import { shellWords } from './shellWords';
@@ -57,7 +57,7 @@ export function runLoad(world: World, dataPlane: DataPlane, fromHost: string, li
     else url = w;
   }
   if (url === undefined) return fail(`no URL given\n${LOAD_USAGE}`);
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1];
+  const scheme = urlScheme(url);
   // The simulated servers speak plain HTTP; there is no TLS to model.
   if (scheme !== undefined && scheme.toLowerCase() !== 'http') return fail(`${scheme} is not a protocol load speaks: write the URL as http://HOST:PORT/PATH`);
   const parsed = parseUrl(url);

@@ -861,20 +861,24 @@ export class ApiServer {
     });
   }
 
+  /** The pod and the container a log or exec request is for, as the pod registry checks them, and the pod's node (none yet: undefined). */
+  private podContainerFor(namespace: string, name: string, wanted: string | undefined, done: Done<unknown>, then: (pod: KubeObject, container: string, node: string | undefined) => void): void {
+    const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
+    this.get(pods, namespace, name, (got) => {
+      if (!got.ok) return done(got);
+      const picked = podContainer(got.value, wanted);
+      if ('error' in picked) return done({ ok: false, status: badRequest(picked.error) });
+      then(got.value, picked.container, ((got.value.spec ?? {}) as { nodeName?: string }).nodeName);
+    });
+  }
+
   /**
    * GET pods/<name>/log: checks the container, then asks the kubelet of the pod's node for the
    * log (kube-apiserver proxies to the kubelet's port 10250). A pod on no node has no log yet.
    */
   private logs(namespace: string, name: string, opts: LogOptions, done: Done<unknown>): void {
-    const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
-    this.get(pods, namespace, name, (got) => {
-      if (!got.ok) return done(got);
-      const spec = (got.value.spec ?? {}) as { nodeName?: string };
-      const picked = podContainer(got.value, opts.container);
-      if ('error' in picked) return done({ ok: false, status: badRequest(picked.error) });
-      const { container } = picked;
-      if (spec.nodeName === undefined) return done({ ok: true, value: '' });
-      const node = spec.nodeName;
+    this.podContainerFor(namespace, name, opts.container, done, (pod, container, node) => {
+      if (node === undefined) return done({ ok: true, value: '' });
       const reqId = ++this.nextKubeletCall;
       const deadline = this.world.schedule(KUBELET_TIMEOUT_MS, `apiserver kubelet call ${this.host}`, () => {
         this.kubeletCalls.delete(reqId);
@@ -895,16 +899,9 @@ export class ApiServer {
    * time-out; afterwards the command may run as long as it runs.
    */
   private exec(namespace: string, name: string, opts: ExecOptions, done: Done<unknown>): void {
-    const pods = RESOURCES.find((t) => t.kind === 'Pod') as ResourceType;
-    this.get(pods, namespace, name, (got) => {
-      if (!got.ok) return done(got);
-      const spec = (got.value.spec ?? {}) as { nodeName?: string };
-      const picked = podContainer(got.value, opts.container);
-      if ('error' in picked) return done({ ok: false, status: badRequest(picked.error) });
-      const { container } = picked;
-      const node = spec.nodeName;
+    this.podContainerFor(namespace, name, opts.container, done, (pod, container, node) => {
       if (node === undefined) return done({ ok: false, status: badRequest(`pod ${name} does not have a host assigned`) });
-      const address = ((got.value.status ?? {}) as { hostIP?: string }).hostIP ?? node;
+      const address = ((pod.status ?? {}) as { hostIP?: string }).hostIP ?? node;
       const reqId = ++this.nextKubeletCall;
       const deadline = this.world.schedule(KUBELET_TIMEOUT_MS, `apiserver kubelet exec ${this.host}`, () => {
         this.execCalls.delete(reqId);

@@ -1,3 +1,4 @@
+import type { Toleration } from '../controllers/nodeLifecycleUtil';
 import { parseQuantity, QuantityError } from '../quantity';
 import type { KubeObject } from './apiObjects';
 
@@ -8,13 +9,7 @@ import type { KubeObject } from './apiObjects';
  * does not come from its class. The texts are what follows `pods "x" is forbidden: `.
  */
 
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
+export type { Toleration };
 
 type ResourceList = Record<string, string | number>;
 

@@ -75,6 +75,8 @@ interface Source {
   fired: boolean;
   /** The series this source's requests count towards as a client ("client/default/deployment/loadgen", "outside/…"). */
   seriesKey?: string;
+  /** For a load from outside: what `load` lists. */
+  readonly outside?: ExternalLoad;
 }
 
 /** A load from the learner's laptop: requests at a steady rate to a URL, from outside the cluster, until stopped. */
@@ -166,7 +168,7 @@ export class DataPlane {
     const url = loadUrl(target);
     const id = `outside:${url}`;
     this.sources.delete(id);
-    const seriesKey = `outside/${encodeURIComponent(url)}`;
+    const load: ExternalLoad = { url, rps, startedAt: this.world.now, seriesKey: `outside/${encodeURIComponent(url)}` };
     this.sources.set(id, {
       id,
       node: fromHost,
@@ -178,10 +180,11 @@ export class DataPlane {
       secondAt: second(this.world.now),
       second: emptyTally(),
       fired: false,
-      seriesKey,
+      seriesKey: load.seriesKey,
+      outside: load,
     });
     this.startTicking();
-    return { url, rps, startedAt: this.world.now, seriesKey };
+    return load;
   }
 
   /** Whether a host name means anything outside the cluster: a node's name, or an IPv4 address. */
@@ -199,10 +202,7 @@ export class DataPlane {
   /** The loads running from outside, oldest first. */
   loads(): ExternalLoad[] {
     const out: ExternalLoad[] = [];
-    for (const s of this.sources.values()) {
-      if (s.container !== undefined) continue;
-      out.push({ url: loadUrl({ host: s.client.host, port: s.client.port, path: s.client.path ?? '/' }), rps: s.client.rps, startedAt: s.startedAt, seriesKey: s.seriesKey ?? '' });
-    }
+    for (const s of this.sources.values()) if (s.outside !== undefined) out.push(s.outside);
     return out.sort((a, b) => a.startedAt - b.startedAt);
   }
 

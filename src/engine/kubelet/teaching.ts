@@ -115,6 +115,11 @@ function positiveNumber(text: string): number | undefined {
   return text.trim() !== '' && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** The scheme a URL names ("http", "ftp"), or undefined when it names none ("web:8080"). */
+export function urlScheme(text: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1];
+}
+
 /**
  * A URL as the load generator and the client tools read it: http://web:8080/x, https://web,
  * or web:8080 (http assumed); the path defaults to /.
@@ -122,7 +127,7 @@ function positiveNumber(text: string): number | undefined {
 export function parseUrl(text: string): { host: string; port: number; path: string } | undefined {
   const m = /^(?:(https?):\/\/)?([^/:?#\s]+)(?::(\d+))?(\S*)$/.exec(text);
   // Another scheme (ftp://), or http:// with no host, is not a URL these tools reach.
-  if (m === null || (m[1] === undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(text))) return undefined;
+  if (m === null || (m[1] === undefined && urlScheme(text) !== undefined)) return undefined;
   const [, scheme = 'http', host = '', port, rest = ''] = m;
   return { host, port: port !== undefined ? Number(port) : scheme === 'https' ? 443 : 80, path: rest.startsWith('/') ? rest : `/${rest}` };
 }
